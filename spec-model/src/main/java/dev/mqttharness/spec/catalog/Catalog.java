@@ -98,7 +98,8 @@ public final class Catalog {
     private void load(MqttVersion version, String file) {
         Map<String, Statement> map = new LinkedHashMap<>();
         Set<String> secs = new TreeSet<>(StatementIds::compare);
-        String resource = "catalog/" + file;
+        // relative to this class: the TSVs sit in this package (dev/mqttharness/spec/catalog/)
+        String resource = file;
         try (InputStream in = Catalog.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("catalog resource missing: " + resource);

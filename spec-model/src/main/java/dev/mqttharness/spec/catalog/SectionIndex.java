@@ -42,7 +42,8 @@ public final class SectionIndex {
     }
 
     private static SectionIndex load(MqttVersion version) {
-        String resource = "catalog/sections-" + version.label() + ".tsv";
+        // relative to this class: the TSVs sit in this package (dev/mqttharness/spec/catalog/)
+        String resource = "sections-" + version.label() + ".tsv";
         Map<String, String> map = new LinkedHashMap<>();
         try (InputStream in = SectionIndex.class.getResourceAsStream(resource)) {
             if (in == null) {

@@ -10,8 +10,8 @@ import java.lang.annotation.Target;
 
 /**
  * Names the statements a scenario, check or broker decision verifies, for one version. Repeat it
- * for the other version: IDs are per version. {@code CatalogReferencesTest} fails the build when
- * an ID does not exist in that version's catalog.
+ * for the other version: IDs are per version. {@link VerifiesScanner} finds IDs that do not exist
+ * in that version's catalog, so a module's test can fail the build on them.
  *
  * <pre>{@code
  * @Verifies(version = MqttVersion.V5, value = {"MQTT-3.3.1-5", "MQTT-3.3.1-6"})

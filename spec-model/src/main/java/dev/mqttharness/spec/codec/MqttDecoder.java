@@ -56,15 +56,22 @@ public final class MqttDecoder {
     private final PacketType.Sender peer;
     private final int maxPacketSize;
     private MqttVersion version;
+    private int connectLevel = -1;
+    private String connectName;
     private boolean failed;
     private long consumed;
 
     // a fixed header split across chunks
     private final byte[] header = new byte[5];
     private int headerLen;
-    // a packet split across chunks, once its size is known
+    // a packet split across chunks, once its size is known: pendingTotal bytes, of which pendingLen
+    // have arrived. The buffer grows with what arrives (at most doubling, never beyond pendingTotal)
+    // rather than being allocated at the declared size, so that a header claiming a large packet
+    // costs memory only in proportion to the bytes actually sent.
+    private static final int INITIAL_PENDING_CAPACITY = 16 * 1024;
     private byte[] pending;
     private int pendingLen;
+    private int pendingTotal;
 
     /**
      * @param peer          who sends the bytes this decoder reads: CLIENT for a broker's decoder
@@ -77,6 +84,11 @@ public final class MqttDecoder {
         }
         if (maxPacketSize < 2) {
             throw new IllegalArgumentException("maxPacketSize < 2");
+        }
+        if (peer == PacketType.Sender.SERVER && version == null) {
+            // only a server-side decoder learns the version from a CONNECT; a client-side one
+            // would otherwise fail with a NullPointerException on the first packet
+            throw new IllegalArgumentException("a client-side decoder needs the version it connected with");
         }
         this.peer = peer;
         this.version = version;
@@ -102,6 +114,16 @@ public final class MqttDecoder {
         this.version = v;
     }
 
+    /** The Protocol Level of the last CONNECT read (even a rejected one), or -1. */
+    public int connectProtocolLevel() {
+        return connectLevel;
+    }
+
+    /** The Protocol Name of the last CONNECT read (even a rejected one), or null. */
+    public String connectProtocolName() {
+        return connectName;
+    }
+
     /** True once a Malformed was reported; later bytes are ignored. */
     public boolean failed() {
         return failed;
@@ -117,6 +139,14 @@ public final class MqttDecoder {
         return headerLen > 0 || pending != null;
     }
 
+    /**
+     * Bytes currently allocated to hold a partial packet (0 when none is pending). Never more than
+     * the pending packet's size, which the maximum packet size bounds.
+     */
+    public int bufferCapacity() {
+        return pending == null ? 0 : pending.length;
+    }
+
     /** Decodes a whole chunk, collecting the results. */
     public List<DecodeResult> feed(byte[] chunk) {
         List<DecodeResult> out = new ArrayList<>(2);
@@ -128,16 +158,20 @@ public final class MqttDecoder {
     public void feed(byte[] b, int off, int len, Consumer<? super DecodeResult> sink) {
         while (len > 0 && !failed) {
             if (pending != null) {
-                int n = Math.min(len, pending.length - pendingLen);
+                int n = Math.min(len, pendingTotal - pendingLen);
+                if (pendingLen + n > pending.length) {
+                    pending = java.util.Arrays.copyOf(pending,
+                            (int) Math.min(pendingTotal, Math.max(pendingLen + n, 2L * pending.length)));
+                }
                 System.arraycopy(b, off, pending, pendingLen, n);
                 pendingLen += n;
                 off += n;
                 len -= n;
-                if (pendingLen == pending.length) {
+                if (pendingLen == pendingTotal) {
                     byte[] whole = pending;
                     pending = null;
                     pendingLen = 0;
-                    emit(decodeWhole(whole, 0, whole.length), whole.length, sink);
+                    emit(decodeWhole(whole, 0, pendingTotal), pendingTotal, sink);
                 }
                 continue;
             }
@@ -163,7 +197,7 @@ public final class MqttDecoder {
                     byte[] whole = java.util.Arrays.copyOf(header, have);
                     emit(decodeWhole(whole, 0, have), have, sink);
                 } else {
-                    pending = new byte[total];
+                    startPending(total, have);
                     System.arraycopy(header, 0, pending, 0, have);
                     pendingLen = have;
                 }
@@ -188,12 +222,17 @@ public final class MqttDecoder {
                 off += total;
                 len -= total;
             } else {
-                pending = new byte[total];
+                startPending(total, len);
                 System.arraycopy(b, off, pending, 0, len);
                 pendingLen = len;
                 return;
             }
         }
+    }
+
+    private void startPending(int total, int have) {
+        pendingTotal = total;
+        pending = new byte[Math.min(total, Math.max(have, INITIAL_PENDING_CAPACITY))];
     }
 
     private static final int NEED_MORE = -1;
@@ -376,6 +415,8 @@ public final class MqttDecoder {
         String name = new String(c.b, nameAt, nameLen, java.nio.charset.StandardCharsets.UTF_8);
         c.pos += nameLen;
         int level = c.u8(format);
+        connectName = name;
+        connectLevel = level;
         boolean nameOk = name.equals("MQTT") || name.equals("MQIsdp");
         if (!nameOk) {
             c.pos = nameAt;
@@ -611,10 +652,12 @@ public final class MqttDecoder {
         if (problem != null) {
             c.pos = at;
             String[] ids;
-            if (problem.startsWith("empty")) {
-                ids = sid("MQTT-4.7.3-1", "MQTT-4.7.3-1");
-            } else if (problem.contains("share")) {
+            // shared-subscription problems first: "empty share name" is a §4.8.2 problem, not an
+            // empty filter (MQTT-4.7.3-1)
+            if (problem.contains("share")) {
                 ids = sid("§4.7.1", "MQTT-4.8.2-1,MQTT-4.8.2-2");
+            } else if (problem.startsWith("empty")) {
+                ids = sid("MQTT-4.7.3-1", "MQTT-4.7.3-1");
             } else if (problem.contains("'#'")) {
                 ids = sid("MQTT-4.7.1-2", "MQTT-4.7.1-1");
             } else {
@@ -754,7 +797,9 @@ public final class MqttDecoder {
     private Properties readProperties(Cursor c, PacketType scope, boolean will) {
         String where = will ? "Will Properties" : scope + " properties";
         int lenAt = c.pos;
-        int length = c.vbi("MQTT-2.2.2-1", "§2.2.2.1");
+        // a missing Property Length breaks MQTT-2.2.2-1 (it must be present, 0 when there are no
+        // properties); a non-minimal one breaks MQTT-1.5.5-1 like any Variable Byte Integer
+        int length = c.vbi("MQTT-1.5.5-1", "MQTT-2.2.2-1");
         if (length == 0) {
             return Properties.EMPTY;
         }

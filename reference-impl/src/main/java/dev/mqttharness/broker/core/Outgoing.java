@@ -1,0 +1,23 @@
+package dev.mqttharness.broker.core;
+
+import dev.mqttharness.spec.packet.QoS;
+import java.util.List;
+
+/** A message on its way to one session: queued, or in flight with a packet identifier. */
+final class Outgoing {
+    enum State { QUEUED, PUBLISH_SENT, PUBREL_SENT }
+
+    final AppMessage message;
+    final QoS qos;
+    final boolean retainFlag;
+    final List<Long> subscriptionIds;
+    int packetId;
+    State state = State.QUEUED;
+
+    Outgoing(AppMessage message, QoS qos, boolean retainFlag, List<Long> subscriptionIds) {
+        this.message = message;
+        this.qos = qos;
+        this.retainFlag = retainFlag;
+        this.subscriptionIds = subscriptionIds;
+    }
+}

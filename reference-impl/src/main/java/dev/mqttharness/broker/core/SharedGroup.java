@@ -1,0 +1,38 @@
+package dev.mqttharness.broker.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One Shared Subscription ({@code $share/{name}/{filter}}): the sessions subscribed to it. Each
+ * message goes to one of them, chosen round-robin among those connected, else among all.
+ */
+final class SharedGroup {
+    final String key;
+    final String matchFilter;
+    final List<Subscription> members = new ArrayList<>(2);
+    private int next;
+
+    SharedGroup(String key, String matchFilter) {
+        this.key = key;
+        this.matchFilter = matchFilter;
+    }
+
+    /** The member that gets the next message: connected members first, round-robin. */
+    Subscription pick() {
+        int n = members.size();
+        for (int i = 0; i < n; i++) {
+            Subscription s = members.get((next + i) % n);
+            if (s.session.connection != null) {
+                next = (next + i + 1) % n;
+                return s;
+            }
+        }
+        if (n == 0) {
+            return null;
+        }
+        Subscription s = members.get(next % n);
+        next = (next + 1) % n;
+        return s;
+    }
+}
