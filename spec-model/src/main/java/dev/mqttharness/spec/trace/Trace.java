@@ -33,7 +33,16 @@ public final class Trace {
     }
 
     public TraceEvent add(String connection, TraceEvent.Kind kind, BinaryData bytes, Packet packet, String text) {
-        TraceEvent e = new TraceEvent(System.nanoTime() - startNanos, connection, kind, bytes, packet, text);
+        return add(new TraceEvent(System.nanoTime() - startNanos, connection, kind, bytes, packet, text, null));
+    }
+
+    /** Records bytes that did not decode, with the statements they break. */
+    public TraceEvent addMalformed(String connection, BinaryData bytes, dev.mqttharness.spec.codec.Malformed m) {
+        return add(new TraceEvent(System.nanoTime() - startNanos, connection, TraceEvent.Kind.MALFORMED, bytes, null,
+                m.toString(), m.statements()));
+    }
+
+    private TraceEvent add(TraceEvent e) {
         synchronized (events) {
             if (events.size() < maxEvents) {
                 events.add(e);

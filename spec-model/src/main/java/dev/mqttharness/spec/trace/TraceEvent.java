@@ -12,8 +12,10 @@ import dev.mqttharness.spec.packet.Packet;
  * @param bytes      the bytes sent or received, or empty
  * @param packet     the decoded packet, or null
  * @param text       a one-line description (packet summary, close reason, decoder error, note)
+ * @param statements for MALFORMED: the statements the bytes break; otherwise empty
  */
-public record TraceEvent(long atNanos, String connection, Kind kind, BinaryData bytes, Packet packet, String text) {
+public record TraceEvent(long atNanos, String connection, Kind kind, BinaryData bytes, Packet packet, String text,
+                         java.util.List<String> statements) {
 
     /** What happened. */
     public enum Kind {
@@ -23,5 +25,6 @@ public record TraceEvent(long atNanos, String connection, Kind kind, BinaryData 
     public TraceEvent {
         bytes = bytes == null ? BinaryData.EMPTY : bytes;
         text = text == null ? "" : text;
+        statements = statements == null ? java.util.List.of() : java.util.List.copyOf(statements);
     }
 }
