@@ -51,7 +51,11 @@ import java.util.function.Predicate;
  */
 public final class ProbeClient implements AutoCloseable {
     /** What a probe received. */
-    public sealed interface Event permits PacketEvent, MalformedEvent, ClosedEvent {
+    public sealed interface Event permits PacketEvent, MalformedEvent, ClosedEvent, BytesEvent {
+    }
+
+    /** Bytes from the broker, not decoded (a probe opened with {@link Options#withoutDecoding()}). */
+    public record BytesEvent(byte[] bytes) implements Event {
     }
 
     /** A packet the broker sent, decoded. */
@@ -76,19 +80,28 @@ public final class ProbeClient implements AutoCloseable {
     }
 
     /** How a probe behaves. */
-    public record Options(Duration timeout, boolean webSocket, boolean autoAck, int maxPacketSize) {
-        public static final Options DEFAULT = new Options(Duration.ofSeconds(5), false, false, MqttDecoder.PROTOCOL_MAX_PACKET_SIZE);
+    public record Options(Duration timeout, boolean webSocket, boolean autoAck, int maxPacketSize, boolean decode) {
+        public static final Options DEFAULT = new Options(Duration.ofSeconds(5), false, false,
+                MqttDecoder.PROTOCOL_MAX_PACKET_SIZE, true);
 
         public Options withTimeout(Duration t) {
-            return new Options(t, webSocket, autoAck, maxPacketSize);
+            return new Options(t, webSocket, autoAck, maxPacketSize, decode);
         }
 
         public Options withWebSocket(boolean ws) {
-            return new Options(timeout, ws, autoAck, maxPacketSize);
+            return new Options(timeout, ws, autoAck, maxPacketSize, decode);
         }
 
         public Options withAutoAck(boolean a) {
-            return new Options(timeout, webSocket, a, maxPacketSize);
+            return new Options(timeout, webSocket, a, maxPacketSize, decode);
+        }
+
+        /**
+         * Received bytes are recorded and delivered as {@link BytesEvent}s, not decoded: for answers
+         * whose layout the probe cannot know (a CONNECT with an unknown protocol level, say).
+         */
+        public Options withoutDecoding() {
+            return new Options(timeout, webSocket, autoAck, maxPacketSize, false);
         }
     }
 
@@ -150,6 +163,12 @@ public final class ProbeClient implements AutoCloseable {
     // ---------------------------------------------------------------- receiving (reader thread)
 
     private void onBytes(byte[] data, int len) {
+        if (!options.decode()) {
+            byte[] b = java.util.Arrays.copyOf(data, len);
+            trace.add(name, TraceEvent.Kind.RECEIVED, BinaryData.wrap(b), null, len + " bytes, not decoded");
+            push(new BytesEvent(b));
+            return;
+        }
         List<DecodeResult> results = new ArrayList<>(2);
         decoder.feed(data, 0, len, results::add);
         for (DecodeResult r : results) {
@@ -409,7 +428,7 @@ public final class ProbeClient implements AutoCloseable {
                         it.remove();
                         return before;
                     }
-                    if (e instanceof ClosedEvent || e instanceof MalformedEvent) {
+                    if (!(e instanceof PacketEvent)) {
                         throw timeout("a PINGRESP (barrier)");
                     }
                     before.add(((PacketEvent) e).packet());
@@ -455,6 +474,8 @@ public final class ProbeClient implements AutoCloseable {
                 sb.append(PacketFormat.describe(((PacketEvent) e).packet()));
             } else if (e instanceof MalformedEvent) {
                 sb.append("malformed: ").append(((MalformedEvent) e).malformed().reason());
+            } else if (e instanceof BytesEvent) {
+                sb.append(((BytesEvent) e).bytes().length).append(" bytes");
             } else {
                 sb.append("close");
             }

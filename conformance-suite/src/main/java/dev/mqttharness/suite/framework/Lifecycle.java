@@ -314,6 +314,9 @@ public final class Lifecycle {
                         + ((ProbeClient.MalformedEvent) ev).malformed().reason());
                 break;
             }
+            if (!(ev instanceof ProbeClient.PacketEvent)) {
+                continue; // undecoded bytes: a raw probe; the caller judges them
+            }
             Packet pk = ((ProbeClient.PacketEvent) ev).packet();
             if (pk instanceof dev.mqttharness.spec.packet.Pingresp) {
                 ctx.fail(id, check, expected, "the broker answered a later PINGREQ" + before + ": it went on processing");
