@@ -26,6 +26,9 @@ import io.netty.handler.codec.MessageToMessageEncoder;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.ClientAuth;
@@ -309,11 +312,18 @@ final class NettyShell implements Effects {
         }
     }
 
-    /** WebSocket binary frames carry MQTT bytes in any split (MQTT 5.0 §6). */
-    private static final class WebSocketFrameToBytes extends MessageToMessageDecoder<BinaryWebSocketFrame> {
+    /**
+     * WebSocket binary frames carry MQTT bytes in any split, continuation frames of a fragmented binary
+     * message included (MQTT-6.0.0-2); any other data frame closes the connection (MQTT-6.0.0-1).
+     */
+    private static final class WebSocketFrameToBytes extends MessageToMessageDecoder<WebSocketFrame> {
         @Override
-        protected void decode(ChannelHandlerContext ctx, BinaryWebSocketFrame frame, List<Object> out) {
-            out.add(frame.content().retain());
+        protected void decode(ChannelHandlerContext ctx, WebSocketFrame frame, List<Object> out) {
+            if (frame instanceof BinaryWebSocketFrame || frame instanceof ContinuationWebSocketFrame) {
+                out.add(frame.content().retain());
+            } else if (frame instanceof TextWebSocketFrame) {
+                ctx.close();
+            }
         }
     }
 

@@ -57,6 +57,10 @@ public final class Outcomes {
                 return new Reaction(false, rc, packet, false, "malformed bytes from the broker: "
                         + ((ProbeClient.MalformedEvent) ev).malformed().reason());
             }
+            if (ev instanceof ProbeClient.BytesEvent) {
+                packet = packet == null ? ((ProbeClient.BytesEvent) ev).bytes().length + " undecoded bytes" : packet;
+                continue;
+            }
             Packet pk = ((ProbeClient.PacketEvent) ev).packet();
             if (pk instanceof Pingresp) {
                 return new Reaction(false, rc, packet, true, "the broker answered a later PINGREQ"
@@ -100,6 +104,94 @@ public final class Outcomes {
                         "DISCONNECT (or CONNACK) with the reason code, then close", r.description());
             }
         }
+        return r;
+    }
+
+    /**
+     * Like {@link #expectClose}, for errors where 5.0 names a specific reason code (0x93, 0x94, 0x95, ...):
+     * closing after one of {@code specificV5Codes} (or with no packet) is PASS; closing after one of
+     * {@code genericV5Codes} (typically 0x81 / 0x82) still closes as required, but ignores the code the
+     * spec names (§4.13.1 keeps the generic codes for errors without a specific one), so it is NON_STRICT.
+     */
+    public static Reaction expectCloseWithCode(ScenarioContext ctx, ProbeClient p, String id, String check,
+                                               Set<Integer> specificV5Codes, Set<Integer> genericV5Codes) {
+        Reaction r = react(p);
+        if (!ctx.v5()) {
+            ctx.check(id, r.closed(), check, "close the connection", r.description());
+            return r;
+        }
+        String expected = "close the connection, optionally after DISCONNECT with " + codes(specificV5Codes);
+        if (!r.closed()) {
+            ctx.fail(id, check, expected, r.description());
+        } else if (r.reasonCode() == null || specificV5Codes.contains(r.reasonCode())) {
+            ctx.pass(id, check, r.description());
+        } else if (genericV5Codes.contains(r.reasonCode())) {
+            ctx.nonStrict(id, check, expected, r.description() + " (a generic code where the spec names "
+                    + codes(specificV5Codes) + ")");
+        } else {
+            ctx.fail(id, check, expected, r.description());
+        }
+        return r;
+    }
+
+    /**
+     * {@link #expectClose} judging several statements by one reaction: typically the rule the probe
+     * broke on purpose and the generic error-handling rule (3.1.1 MQTT-4.8.0-1, 5.0 MQTT-4.13.1-1).
+     * The first id is judged (with {@link #V5_SHOULD_SEND_REASON}) by {@link #expectClose}, the others alike.
+     */
+    public static Reaction expectClose(ScenarioContext ctx, ProbeClient p, List<String> ids, String check,
+                                       Set<Integer> allowedV5Codes) {
+        Reaction r = expectClose(ctx, p, ids.get(0), check, allowedV5Codes);
+        for (String id : ids.subList(1, ids.size())) {
+            judgeClosed(ctx, r, id, check, allowedV5Codes);
+        }
+        if (!r.closed()) {
+            judgeReasonSent(ctx, r); // expectClose judges it only after a close
+        }
+        return r;
+    }
+
+    /** In 5.0, when the scenario declares {@link #V5_SHOULD_SEND_REASON}: PASS if a reason code came before the close, else NON_STRICT. */
+    public static void judgeReasonSent(ScenarioContext ctx, Reaction r) {
+        if (ctx.v5() && ctx.declared().contains(V5_SHOULD_SEND_REASON)) {
+            if (r.reasonCode() != null) {
+                ctx.pass(V5_SHOULD_SEND_REASON, "the reason code is sent before closing", r.description());
+            } else {
+                ctx.nonStrict(V5_SHOULD_SEND_REASON, "the reason code is sent before closing",
+                        "DISCONNECT (or CONNACK) with the reason code, then close", r.description());
+            }
+        }
+    }
+
+    /** Judges {@code id} on a reaction already observed: PASS if the broker closed (in 5.0 with no packet or an allowed code). */
+    public static boolean judgeClosed(ScenarioContext ctx, Reaction r, String id, String check, Set<Integer> allowedV5Codes) {
+        String expected = ctx.v5()
+                ? "close the connection, optionally after DISCONNECT/CONNACK with " + codes(allowedV5Codes)
+                : "close the connection";
+        boolean codeOk = r.reasonCode() == null || !ctx.v5() || allowedV5Codes.contains(r.reasonCode());
+        return ctx.check(id, r.closed() && codeOk, check, expected, r.description());
+    }
+
+    /**
+     * For a client-side rule the standard states only for the sender (a non-minimal Variable Byte
+     * Integer, say), without calling the result a Malformed Packet: a broker that detects it must
+     * close ({@code closeRule}); one that does not detect it breaks nothing the spec requires of a
+     * receiver (5.0 §4.13.1 leaves the rigour of checking to the implementation), so accepting it is
+     * NON_STRICT for {@code clientRule} and INFO for {@code closeRule}. Staying open after answering
+     * with an error code is FAIL.
+     */
+    public static Reaction expectCloseOrLenient(ScenarioContext ctx, ProbeClient p, String clientRule, String closeRule,
+                                                String check, Set<Integer> allowedV5Codes) {
+        Reaction r = react(p);
+        if (r.closed() || r.reasonCode() != null) {
+            judgeClosed(ctx, r, clientRule, check, allowedV5Codes);
+            judgeClosed(ctx, r, closeRule, check, allowedV5Codes);
+        } else {
+            String observed = "accepted: " + r.description();
+            ctx.nonStrict(clientRule, check, "close (the rule binds the sender; detecting it is optional)", observed);
+            ctx.info(closeRule, "the close rule applies only to errors the broker detects", observed);
+        }
+        judgeReasonSent(ctx, r);
         return r;
     }
 
