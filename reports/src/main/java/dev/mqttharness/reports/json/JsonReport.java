@@ -24,10 +24,25 @@ public final class JsonReport {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".report", ".json.tmp");
         try {
-            MAPPER.writeValue(tmp.toFile(), report);
+            try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                MAPPER.writeValue(out, report);
+            }
+            readable(tmp);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Gives a freshly written temp file the permissions of an ordinary file (rw-r--r--): temp files
+     * are created owner-only, and a report is meant to be read by others (a CI, a web server).
+     */
+    public static void readable(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system: its defaults apply
         }
     }
 

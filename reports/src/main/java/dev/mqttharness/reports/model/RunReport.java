@@ -19,6 +19,8 @@ import java.util.Map;
  * @param traces    evidence, by trace id, referenced from observations
  * @param fuzz      fuzz campaigns of this run, if any
  * @param selfCheck the suite's mutation score, if measured
+ * @param errors    one line per problem of the run as a whole (interrupted, no brokers.yaml, ...); a
+ *                  target's own problems are in {@link TargetReport#errors()}
  */
 public record RunReport(
         String schema,
@@ -32,13 +34,53 @@ public record RunReport(
         List<TargetReport> targets,
         Map<String, TraceRecord> traces,
         List<FuzzCampaign> fuzz,
-        SelfCheck selfCheck) {
+        SelfCheck selfCheck,
+        List<String> errors) {
 
     public static final String SCHEMA = "mqtt-harness/run/v1";
 
     public RunReport {
         targets = targets == null ? List.of() : List.copyOf(targets);
-        traces = traces == null ? Map.of() : Map.copyOf(traces);
+        traces = traces == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(traces));
         fuzz = fuzz == null ? List.of() : List.copyOf(fuzz);
+        errors = errors == null ? List.of() : List.copyOf(errors);
+    }
+
+    /** A report without run-level errors (the form before {@code errors} was added). */
+    public RunReport(String schema, String runId, String tool, String command, long startedAt, long finishedAt,
+                     boolean strict, boolean partial, List<TargetReport> targets, Map<String, TraceRecord> traces,
+                     List<FuzzCampaign> fuzz, SelfCheck selfCheck) {
+        this(schema, runId, tool, command, startedAt, finishedAt, strict, partial, targets, traces, fuzz, selfCheck,
+                List.of());
+    }
+
+    /** A copy with other run-level errors. */
+    public RunReport withErrors(List<String> more) {
+        return new RunReport(schema, runId, tool, command, startedAt, finishedAt, strict, partial, targets, traces, fuzz,
+                selfCheck, more);
+    }
+
+    /** A copy with other targets (e.g. re-judged against another baseline). */
+    public RunReport withTargets(List<TargetReport> other) {
+        return new RunReport(schema, runId, tool, command, startedAt, finishedAt, strict, partial, other, traces, fuzz,
+                selfCheck, errors);
+    }
+
+    /** A copy with another command line, completion state and finish time. */
+    public RunReport with(String otherCommand, boolean otherPartial, long otherFinishedAt) {
+        return new RunReport(schema, runId, tool, otherCommand, startedAt, otherFinishedAt, strict, otherPartial, targets,
+                traces, fuzz, selfCheck, errors);
+    }
+
+    /** A copy with fuzz campaigns (and their traces) added. */
+    public RunReport withFuzz(List<FuzzCampaign> campaigns, Map<String, TraceRecord> moreTraces) {
+        Map<String, TraceRecord> all = new java.util.LinkedHashMap<>(traces);
+        if (moreTraces != null) {
+            all.putAll(moreTraces);
+        }
+        List<FuzzCampaign> f = new java.util.ArrayList<>(fuzz);
+        f.addAll(campaigns);
+        return new RunReport(schema, runId, tool, command, startedAt, finishedAt, strict, partial, targets, all, f,
+                selfCheck, errors);
     }
 }
