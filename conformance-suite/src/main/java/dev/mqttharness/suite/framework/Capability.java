@@ -12,7 +12,7 @@ public enum Capability {
     SHARED_SUBSCRIPTIONS("shared-subscriptions"),
     QOS1("qos1"),
     QOS2("qos2"),
-    TOPIC_ALIASES("topic-aliases"),
+    TOPIC_ALIASES("topic-alias"),
     WILL_DELAY("will-delay"),
     SESSION_EXPIRY("session-expiry"),
     ENHANCED_AUTH("enhanced-auth"),

@@ -96,11 +96,11 @@ public final class ResultsListener implements TestExecutionListener {
                 s.observations().stream().filter(o -> o.verdict() == s.verdict()).findFirst()
                         .ifPresent(o -> why.put(key, o.observed()));
             }
-            Path file;
-            try {
-                file = run.target(t.name()).baseline();
-            } catch (RuntimeException e) {
-                file = run.settings().baselineDir().resolve(t.name() + ".yaml");
+            Path file = run.settings().baselineDir().resolve(t.name().replace(':', '_') + ".yaml");
+            for (VerdictStore.TargetEntry e : run.store().targets()) {
+                if (e.name.equals(t.name()) && e.handle != null && e.handle.baseline() != null) {
+                    file = e.handle.baseline();
+                }
             }
             try {
                 Baseline.write(file, t.name(), verdicts, why);

@@ -104,7 +104,7 @@ final class ScenarioExtension implements ParameterResolver, TestExecutionExcepti
         } else {
             why = "harness error: " + t;
         }
-        if (target != null && !target.alive()) {
+        if (target != null && !target.probeAlive()) {
             why = "broker crashed during this scenario (" + target.crashDescription() + "); " + why;
         }
         ctx.judgeRemaining(Verdict.ERROR, why);

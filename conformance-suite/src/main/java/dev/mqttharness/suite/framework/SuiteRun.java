@@ -30,8 +30,8 @@ public final class SuiteRun {
     public static synchronized SuiteRun get(ExtensionContext ctx) {
         if (current == null) {
             current = new SuiteRun(SuiteSettings.from(ctx::getConfigurationParameter));
-            ctx.getRoot().getStore(TargetTemplateProvider.NS).put("suite-run",
-                    (ExtensionContext.Store.CloseableResource) () -> current.stopTargets());
+            SuiteRun run = current;
+            ctx.getRoot().getStore(TargetTemplateProvider.NS).put("suite-run", (AutoCloseable) run::stopTargets);
         }
         return current;
     }
@@ -122,7 +122,7 @@ public final class SuiteRun {
         return nl > 0 ? m.substring(0, nl) : m;
     }
 
-    private void stopTargets() {
+    void stopTargets() {
         List<Object> all;
         synchronized (targets) {
             all = new ArrayList<>(targets.values());

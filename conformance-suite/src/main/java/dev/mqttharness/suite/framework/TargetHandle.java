@@ -24,6 +24,11 @@ public interface TargetHandle {
     /** False once the broker crashed (process exit, container stop, refused connections). */
     boolean alive();
 
+    /** Like {@link #alive()}, but also tries the broker's port now: a broker that refuses connections has crashed. */
+    default boolean probeAlive() {
+        return alive();
+    }
+
     /** One line saying how it died, or null. */
     String crashDescription();
 
