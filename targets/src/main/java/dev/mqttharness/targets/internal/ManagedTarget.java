@@ -83,7 +83,33 @@ public final class ManagedTarget implements RunningTarget {
         }
     }
 
+    /**
+     * Starts the broker; when the free port chosen for it was taken by someone else in between
+     * (another process may bind it before the broker does), tries again with new ports.
+     */
     private synchronized void startInstance() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                startInstanceOnce();
+                return;
+            } catch (TargetStartException e) {
+                if (attempt >= 3 || !portTaken(e)) {
+                    throw e;
+                }
+                logs.append("mqtt-harness: port " + port + " was taken before the broker bound it; retrying with another");
+                port = 0;
+                wsPort = 0;
+            }
+        }
+    }
+
+    private static boolean portTaken(TargetStartException e) {
+        String text = String.valueOf(e.getMessage()) + " " + String.join("\n", e.lastLogs());
+        return text.contains("Address already in use") || text.contains("address already in use")
+                || text.contains("Address in use");
+    }
+
+    private void startInstanceOnce() {
         long t0 = System.nanoTime();
         Instant deadline = Instant.now().plus(spec.readyTimeout());
         port = Ports.reuseOrFree(port);
