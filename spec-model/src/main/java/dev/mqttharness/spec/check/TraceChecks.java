@@ -129,6 +129,11 @@ public final class TraceChecks {
                     c.serverInflight.remove(((PubAck) p).packetId());
                 }
                 break;
+            case PUBREL:
+                // the broker answers every PUBREL with a PUBCOMP of its identifier (a re-sent PUBREL for an
+                // exchange it already completed included), so that PUBCOMP is not a stray acknowledgement
+                c.ourPublishes.add(((PubAck) p).packetId());
+                break;
             default:
                 break;
         }

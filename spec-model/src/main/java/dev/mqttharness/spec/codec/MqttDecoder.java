@@ -238,6 +238,7 @@ public final class MqttDecoder {
     private static final int NEED_MORE = -1;
     private static final int BAD = -2;
     private Malformed lastFailure;
+    private final Cursor cursor = new Cursor();
 
     /**
      * Reads the fixed header at {@code off}: returns the packet's total length, NEED_MORE, or BAD
@@ -360,7 +361,7 @@ public final class MqttDecoder {
         while ((b[off + hdr - 1] & 0x80) != 0) {
             hdr++;
         }
-        Cursor c = new Cursor(b, off, off + hdr, off + total, type);
+        Cursor c = cursor.reset(b, off, off + hdr, off + total, type);
         try {
             Packet p = decodeBody(type, first & 0x0F, c);
             if (c.pos != c.end) {
@@ -412,12 +413,15 @@ public final class MqttDecoder {
         int nameLen = c.u16(format);
         int nameAt = c.pos;
         c.need(nameLen, format);
-        String name = new String(c.b, nameAt, nameLen, java.nio.charset.StandardCharsets.UTF_8);
+        String name = protocolName(c.b, nameAt, nameLen);
+        boolean nameOk = name != null;
+        if (!nameOk) {
+            name = new String(c.b, nameAt, nameLen, java.nio.charset.StandardCharsets.UTF_8);
+        }
         c.pos += nameLen;
         int level = c.u8(format);
         connectName = name;
         connectLevel = level;
-        boolean nameOk = name.equals("MQTT") || name.equals("MQIsdp");
         if (!nameOk) {
             c.pos = nameAt;
             throw c.fail(0x84, "protocol name is '" + printable(name) + "', not 'MQTT'", "MQTT-3.1.2-1");
@@ -439,6 +443,18 @@ public final class MqttDecoder {
         } finally {
             version = saved;
         }
+    }
+
+    /** "MQTT" or "MQIsdp" (the constants) if those are the bytes, else null: no String decoded per CONNECT. */
+    private static String protocolName(byte[] b, int at, int len) {
+        if (len == 4 && b[at] == 'M' && b[at + 1] == 'Q' && b[at + 2] == 'T' && b[at + 3] == 'T') {
+            return "MQTT";
+        }
+        if (len == 6 && b[at] == 'M' && b[at + 1] == 'Q' && b[at + 2] == 'I' && b[at + 3] == 's'
+                && b[at + 4] == 'd' && b[at + 5] == 'p') {
+            return "MQIsdp";
+        }
+        return null;
     }
 
     private Connect connectBody(Cursor c, MqttVersion v) {
@@ -518,6 +534,12 @@ public final class MqttDecoder {
             throw c.fail(0x81, String.format("0x%02X is not a CONNACK %s code", rc, v5 ? "reason" : "return"),
                     sid("§3.2.2.3", "MQTT-3.2.2-8"));
         }
+        if ((flags & 0x01) != 0 && rc != 0) {
+            // the same rule PacketValidator applies before sending: a refused connection has no session
+            c.pos = flagsAt;
+            throw c.fail(0x82, "Session Present is set with the non-zero code " + String.format("0x%02X", rc),
+                    sid("MQTT-3.2.2-4", "MQTT-3.2.2-6"));
+        }
         Properties props = v5 ? readProperties(c, PacketType.CONNACK, false) : Properties.EMPTY;
         return new Connack((flags & 0x01) != 0, rc, props);
     }
@@ -547,10 +569,15 @@ public final class MqttDecoder {
                 props, payload);
     }
 
-    /** Topic Name rules: no wildcards, not empty (unless a 5.0 Topic Alias stands in for it). */
+    /**
+     * Topic Name rules: no wildcards, not empty (unless a 5.0 Topic Alias stands in for it).
+     * {@code at} is the offset of the name's length field. The wildcards are looked for in the bytes:
+     * '+' and '#' are ASCII, and ASCII bytes never occur inside a multi-byte UTF-8 sequence, so this
+     * needs no decoded String.
+     */
     private void checkTopicName(Cursor c, Utf8String topic, int at, boolean emptyAllowed) {
-        String s = topic.toString();
-        if (s.isEmpty()) {
+        int len = topic.encodedLength();
+        if (len == 0) {
             if (!emptyAllowed) {
                 c.pos = at;
                 throw c.fail(version.isV5() ? 0x82 : 0x81, "empty Topic Name" + (version.isV5() ? " without a Topic Alias" : ""),
@@ -558,10 +585,13 @@ public final class MqttDecoder {
             }
             return;
         }
-        if (s.indexOf('+') >= 0 || s.indexOf('#') >= 0) {
-            c.pos = at;
-            throw c.fail(0x81, "Topic Name '" + printable(s) + "' contains a wildcard",
-                    sid("MQTT-3.3.2-2,MQTT-4.7.1-1", "MQTT-3.3.2-2,MQTT-4.7.0-1"));
+        byte[] b = c.b;
+        for (int i = at + 2, end = at + 2 + len; i < end; i++) {
+            if (b[i] == '+' || b[i] == '#') {
+                c.pos = at;
+                throw c.fail(0x81, "Topic Name '" + printable(topic.toString()) + "' contains a wildcard",
+                        sid("MQTT-3.3.2-2,MQTT-4.7.1-1", "MQTT-3.3.2-2,MQTT-4.7.0-1"));
+            }
         }
     }
 
@@ -571,10 +601,10 @@ public final class MqttDecoder {
         boolean v5 = version.isV5();
         int remaining = c.end - c.pos;
         if (!v5 && remaining != 2) {
-            throw c.fail(0x81, type + " Remaining Length is " + remaining + ", must be 2", "§" + ackSection(type) + ".1");
+            throw c.fail(0x81, type + " Remaining Length is " + remaining + ", must be 2", ACK_FIXED_HEADER[type.code()]);
         }
         int idAt = c.pos;
-        int packetId = c.u16("§" + ackSection(type) + ".2");
+        int packetId = c.u16(ACK_VARIABLE_HEADER[type.code()]);
         if (packetId == 0) {
             c.pos = idAt;
             throw c.fail(0x81, type + " has Packet Identifier 0", sid("MQTT-2.3.1-6", "MQTT-2.2.1-5"));
@@ -583,7 +613,7 @@ public final class MqttDecoder {
         Properties props = Properties.EMPTY;
         if (v5 && c.pos < c.end) {
             int rcAt = c.pos;
-            rc = c.u8("§" + ackSection(type) + ".2.1");
+            rc = c.u8(ACK_REASON_CODE[type.code()]);
             if (ReasonCode.of(rc, type) == null) {
                 c.pos = rcAt;
                 throw c.fail(0x81, String.format("0x%02X is not a %s reason code", rc, type), ackReasonStatement(type));
@@ -595,8 +625,18 @@ public final class MqttDecoder {
         return PubAck.of(type, packetId, rc, props);
     }
 
-    private static String ackSection(PacketType type) {
-        return "3." + (type.code());
+    // §3.4.1, §3.4.2, §3.4.2.1 ... §3.7.2.1, indexed by packet type code (PUBACK 4 .. PUBCOMP 7):
+    // built once rather than concatenated for every acknowledgement decoded
+    private static final String[] ACK_FIXED_HEADER = new String[8];
+    private static final String[] ACK_VARIABLE_HEADER = new String[8];
+    private static final String[] ACK_REASON_CODE = new String[8];
+
+    static {
+        for (int code = 4; code <= 7; code++) {
+            ACK_FIXED_HEADER[code] = "§3." + code + ".1";
+            ACK_VARIABLE_HEADER[code] = "§3." + code + ".2";
+            ACK_REASON_CODE[code] = "§3." + code + ".2.1";
+        }
     }
 
     private static String ackReasonStatement(PacketType type) {
@@ -737,7 +777,7 @@ public final class MqttDecoder {
 
     private int packetIdentifier(Cursor c, PacketType type) {
         int at = c.pos;
-        int id = c.u16("§2.3.1");
+        int id = c.u16(sid("§2.3.1", "§2.2.1")); // Packet Identifier: §2.3.1 in 3.1.1, §2.2.1 in 5.0
         if (id == 0) {
             c.pos = at;
             String[] ids;
@@ -795,7 +835,6 @@ public final class MqttDecoder {
      * {@code will} reads a CONNECT's Will Properties instead.
      */
     private Properties readProperties(Cursor c, PacketType scope, boolean will) {
-        String where = will ? "Will Properties" : scope + " properties";
         int lenAt = c.pos;
         // a missing Property Length breaks MQTT-2.2.2-1 (it must be present, 0 when there are no
         // properties); a non-minimal one breaks MQTT-1.5.5-1 like any Variable Byte Integer
@@ -816,17 +855,17 @@ public final class MqttDecoder {
             PropertyId id = PropertyId.fromId(code);
             if (id == null) {
                 c.pos = at;
-                throw c.fail(0x81, String.format("unknown property identifier 0x%02X in %s", code, where), "§2.2.2.2");
+                throw c.fail(0x81, String.format("unknown property identifier 0x%02X in %s", code, where(scope, will)), "§2.2.2.2");
             }
             if (will ? !id.allowedInWill() : !id.allowedIn(scope)) {
                 c.pos = at;
-                throw c.fail(0x81, id + " is not allowed in " + where, "§2.2.2.2");
+                throw c.fail(0x81, id + " is not allowed in " + where(scope, will), "§2.2.2.2");
             }
             long bit = 1L << id.id();
             if ((seen & bit) != 0 && !(id.repeatableIn(scope) && !will)
                     && !(will && id == PropertyId.USER_PROPERTY)) {
                 c.pos = at;
-                throw c.fail(0x82, id + " appears more than once in " + where, "§2.2.2.2");
+                throw c.fail(0x82, id + " appears more than once in " + where(scope, will), "§2.2.2.2");
             }
             seen |= bit;
             list.add(readPropertyValue(c, id, end, scope, will, at));
@@ -835,6 +874,11 @@ public final class MqttDecoder {
             throw c.fail(0x81, "the last property runs past the Property Length", "§2.2.2.1");
         }
         return Properties.of(list);
+    }
+
+    /** Where properties are, for messages: built only when a packet is rejected. */
+    private static String where(PacketType scope, boolean will) {
+        return will ? "Will Properties" : scope + " properties";
     }
 
     private Property readPropertyValue(Cursor c, PropertyId id, int end, PacketType scope, boolean will, int at) {
@@ -851,7 +895,9 @@ public final class MqttDecoder {
                     int v = c.u16("§2.2.2.2");
                     if (v == 0 && (id == PropertyId.RECEIVE_MAXIMUM || id == PropertyId.TOPIC_ALIAS)) {
                         c.pos = at;
-                        throw c.fail(0x82, id + " is 0", id == PropertyId.TOPIC_ALIAS ? new String[] {"MQTT-3.3.2-8"}
+                        // 5.0 §3.3.4: Topic Alias 0 has its own reason code, 0x94 (Topic Alias invalid)
+                        throw c.fail(id == PropertyId.TOPIC_ALIAS ? 0x94 : 0x82, id + " is 0",
+                                id == PropertyId.TOPIC_ALIAS ? new String[] {"MQTT-3.3.2-8"}
                                 : new String[] {scope == PacketType.CONNECT ? "§3.1.2.11.3" : "§3.2.2.3.3"});
                     }
                     return Property.number(id, v);
@@ -927,10 +973,19 @@ public final class MqttDecoder {
 
     // ---------------------------------------------------------------- helpers
 
+    /** Split statement lists, so that naming them costs no allocation on the hot path. Never mutated. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String[]> SPLIT_IDS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Picks the statement IDs of the version being decoded; each argument may list several, comma-separated. */
     private String[] sid(String v311, String v5) {
         String s = version != null && !version.isV5() ? v311 : v5;
-        return s.split(",");
+        String[] ids = SPLIT_IDS.get(s);
+        if (ids == null) {
+            ids = s.split(",");
+            SPLIT_IDS.putIfAbsent(s, ids);
+        }
+        return ids;
     }
 
     private static String[] concat(String[] a, String[] b) {
@@ -963,20 +1018,25 @@ public final class MqttDecoder {
         }
     }
 
-    /** Reads fields of one packet body in {@code [pos, end)}; {@code start} is the packet's first byte. */
+    /**
+     * Reads fields of one packet body in {@code [pos, end)}; {@code start} is the packet's first byte.
+     * One per decoder, reset for each packet (decoding is not re-entrant), so that decoding a packet
+     * does not allocate one.
+     */
     private final class Cursor {
-        final byte[] b;
-        final int start;
+        byte[] b;
+        int start;
         int pos;
         int end;
-        final PacketType type;
+        PacketType type;
 
-        Cursor(byte[] b, int start, int pos, int end, PacketType type) {
+        Cursor reset(byte[] b, int start, int pos, int end, PacketType type) {
             this.b = b;
             this.start = start;
             this.pos = pos;
             this.end = end;
             this.type = type;
+            return this;
         }
 
         Fail fail(int rc, String reason, String... ids) {
@@ -991,7 +1051,9 @@ public final class MqttDecoder {
 
         void expectEmpty() {
             if (pos != end) {
-                throw fail(0x81, type + " Remaining Length is " + (end - pos) + ", must be 0", "§2.2.3", "§" + section() + ".1");
+                // Remaining Length is §2.2.3 in 3.1.1 but §2.1.4 in 5.0 (5.0 has no §2.2.3)
+                throw fail(0x81, type + " Remaining Length is " + (end - pos) + ", must be 0",
+                        concat(sid("§2.2.3", "§2.1.4"), new String[] {"§" + section() + ".1"}));
             }
         }
 

@@ -102,6 +102,7 @@ public final class PacketValidator {
         }
         Will w = c.will();
         if (w != null) {
+            encoding(w.topic().utf8(), "Will Topic");
             String problem = TopicName.problem(w.topic().toString());
             if (problem != null) {
                 add("Will Topic " + problem, "MQTT-3.1.3-10", "MQTT-3.1.3-11");
@@ -144,6 +145,7 @@ public final class PacketValidator {
         } else if (p.packetId() <= 0 || p.packetId() > 0xFFFF) {
             add("QoS " + p.qos().value() + " PUBLISH with Packet Identifier " + p.packetId(), "MQTT-2.3.1-1", "MQTT-2.2.1-3");
         }
+        encoding(p.topic().utf8(), "Topic Name");
         String topic = p.topic().toString();
         if (topic.isEmpty()) {
             if (!v5 || !p.properties().has(PropertyId.TOPIC_ALIAS)) {
@@ -245,6 +247,7 @@ public final class PacketValidator {
     }
 
     private void filter(TopicFilter f) {
+        encoding(f.utf8(), "Topic Filter");
         String problem = TopicFilter.problem(f.toString(), v5);
         if (problem != null) {
             add("Topic Filter '" + f + "': " + problem, "MQTT-4.7.1-2", "MQTT-4.7.1-1");
@@ -255,6 +258,20 @@ public final class PacketValidator {
         Utf8.Problem p = s.problem();
         if (p != null) {
             add(what + " " + p.text(), v311, v5ids);
+        }
+    }
+
+    /**
+     * The string's bytes as they will be written. Topic and filter rules are judged on the decoded
+     * Java string, in which ill-formed bytes (e.g. a lone surrogate written by {@code unchecked})
+     * have become U+FFFD and look valid; so the encoding is judged here, on the bytes.
+     */
+    private void encoding(Utf8String s, String what) {
+        Utf8.Problem p = s.problem();
+        if (p == Utf8.Problem.NULL_CHARACTER) {
+            add(what + " " + p.text(), "MQTT-1.5.3-2", "MQTT-1.5.4-2");
+        } else if (p != null) {
+            add(what + " " + p.text(), "MQTT-1.5.3-1", "MQTT-1.5.4-1");
         }
     }
 
