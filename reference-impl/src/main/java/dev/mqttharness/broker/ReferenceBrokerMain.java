@@ -17,12 +17,15 @@ import java.util.concurrent.CountDownLatch;
  * java -cp ... dev.mqttharness.broker.ReferenceBrokerMain --port 1883 [--host 127.0.0.1]
  *      [--tls-port 8883 --cert chain.pem --key key.pem [--client-ca ca.pem]]
  *      [--ws-port 8080 [--ws-path /mqtt]] [--user name:password ...] [--no-anonymous]
- *      [--max-qos 0|1|2] [--config broker.properties] [--fault ID ...] [--list-faults]
+ *      [--max-qos 0|1|2] [--deny-subscribe FILTER ...] [--deny-publish FILTER ...]
+ *      [--config broker.properties] [--fault ID ...] [--list-faults]
  * </pre>
  *
  * A config file holds the same settings as properties: {@code port}, {@code host}, {@code tls.port},
  * {@code tls.cert}, {@code tls.key}, {@code tls.clientCa}, {@code ws.port}, {@code ws.path},
- * {@code users} (name:password,...), {@code anonymous} (true/false), {@code maxQos}, {@code faults}.
+ * {@code users} (name:password,...), {@code anonymous} (true/false), {@code maxQos}, {@code faults},
+ * {@code deny.subscribe} and {@code deny.publish} (topic filters, comma-separated: refused for every client,
+ * e.g. the "nosubscribe" filters public interoperability suites expect a broker to refuse).
  */
 public final class ReferenceBrokerMain {
     private ReferenceBrokerMain() {
@@ -78,7 +81,7 @@ public final class ReferenceBrokerMain {
     static String usage() {
         return "usage: broker [--port N] [--host H] [--tls-port N --cert FILE --key FILE [--client-ca FILE]] "
                 + "[--ws-port N] [--ws-path P] [--user NAME:PASSWORD] [--no-anonymous] [--max-qos Q] "
-                + "[--config FILE] [--fault ID] [--list-faults]";
+                + "[--deny-subscribe FILTER] [--deny-publish FILTER] [--config FILE] [--fault ID] [--list-faults]";
     }
 
     static void listFaults() {
@@ -103,7 +106,9 @@ public final class ReferenceBrokerMain {
         String cert = null;
         String key = null;
         String ca = null;
-        BrokerConfig.Limits limits = BrokerConfig.Limits.DEFAULTS;
+        // start from what the config file set (its maxQos was lost when this began from the defaults)
+        BrokerConfig.Limits limits = b.build().limits();
+        List<BrokerConfig.AclRule> acl = new ArrayList<>(b.build().acl());
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -132,6 +137,8 @@ public final class ReferenceBrokerMain {
                 }
                 case "--no-anonymous": b.allowAnonymous(false); break;
                 case "--max-qos": limits = limits.withMaximumQos(intValue(args, ++i, arg)); break;
+                case "--deny-subscribe": acl.add(deny(BrokerConfig.AclRule.Access.SUBSCRIBE, value(args, ++i, arg))); break;
+                case "--deny-publish": acl.add(deny(BrokerConfig.AclRule.Access.PUBLISH, value(args, ++i, arg))); break;
                 case "--fault": {
                     String id = value(args, ++i, arg);
                     Fault.byId(id);
@@ -143,6 +150,7 @@ public final class ReferenceBrokerMain {
             }
         }
         b.limits(limits);
+        b.acl(acl);
         if (tlsPort != null) {
             if (cert == null || key == null) {
                 throw new IllegalArgumentException("--tls-port needs --cert and --key");
@@ -185,6 +193,17 @@ public final class ReferenceBrokerMain {
         if (p.getProperty("maxQos") != null) {
             b.limits(BrokerConfig.Limits.DEFAULTS.withMaximumQos(Integer.parseInt(p.getProperty("maxQos").trim())));
         }
+        List<BrokerConfig.AclRule> acl = new ArrayList<>();
+        for (String[] d : new String[][] {{"deny.subscribe", "SUBSCRIBE"}, {"deny.publish", "PUBLISH"}}) {
+            if (p.getProperty(d[0]) != null) {
+                for (String f : p.getProperty(d[0]).split(",")) {
+                    if (!f.isBlank()) {
+                        acl.add(deny(BrokerConfig.AclRule.Access.valueOf(d[1]), f.trim()));
+                    }
+                }
+            }
+        }
+        b.acl(acl);
         if (p.getProperty("faults") != null) {
             for (String f : p.getProperty("faults").split(",")) {
                 if (!f.isBlank()) {
@@ -193,6 +212,13 @@ public final class ReferenceBrokerMain {
                 }
             }
         }
+    }
+
+    private static BrokerConfig.AclRule deny(BrokerConfig.AclRule.Access access, String filter) {
+        if (dev.mqttharness.spec.packet.TopicFilter.problem(filter, true) != null) {
+            throw new IllegalArgumentException("not a topic filter: '" + filter + "'");
+        }
+        return new BrokerConfig.AclRule("*", access, filter.trim(), false);
     }
 
     private static String value(String[] args, int i, String option) {

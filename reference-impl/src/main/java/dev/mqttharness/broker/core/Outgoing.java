@@ -12,6 +12,8 @@ final class Outgoing {
     final boolean retainFlag;
     final List<Long> subscriptionIds;
     int packetId;
+    /** Set only by the DUP_PROPAGATED fault: the first transmission copies the publisher's DUP 1. */
+    boolean propagatedDup;
     State state = State.QUEUED;
 
     Outgoing(AppMessage message, QoS qos, boolean retainFlag, List<Long> subscriptionIds) {

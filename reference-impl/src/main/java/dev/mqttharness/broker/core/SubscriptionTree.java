@@ -39,9 +39,26 @@ final class SubscriptionTree<T> {
         return n.entries.remove(entry);
     }
 
+    /**
+     * Topic names recently matched, split into levels: publishers repeat topics, and splitting
+     * (a substring per level) was a visible share of the routing cost under load (JFR). Bounded.
+     */
+    private final Map<String, String[]> splitCache = new HashMap<>();
+    private static final int SPLIT_CACHE_MAX = 4096;
+
     /** Calls {@code visitor} for every entry whose filter matches {@code topic}. */
     void match(String topic, Consumer<T> visitor) {
-        String[] levels = split(topic);
+        if (root.children.isEmpty() && root.entries.isEmpty()) {
+            return; // nothing subscribed: no need to split
+        }
+        String[] levels = splitCache.get(topic);
+        if (levels == null) {
+            if (splitCache.size() >= SPLIT_CACHE_MAX) {
+                splitCache.clear();
+            }
+            levels = split(topic);
+            splitCache.put(topic, levels);
+        }
         boolean dollar = !topic.isEmpty() && topic.charAt(0) == '$';
         match(root, levels, 0, dollar, visitor);
     }
