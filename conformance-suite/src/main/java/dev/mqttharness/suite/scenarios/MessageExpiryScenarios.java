@@ -12,6 +12,7 @@ import dev.mqttharness.spec.packet.Publish;
 import dev.mqttharness.spec.packet.Pubrec;
 import dev.mqttharness.spec.packet.Pubrel;
 import dev.mqttharness.spec.packet.QoS;
+import dev.mqttharness.spec.verdict.Verdict;
 import dev.mqttharness.suite.framework.Capability;
 import dev.mqttharness.suite.framework.Messages;
 import dev.mqttharness.suite.framework.Scenario;
@@ -55,14 +56,19 @@ class MessageExpiryScenarios {
         Messages.letTimePass(pub, PAST_EXPIRY);
         ProbeClient back = ctx.connect("subBack", Messages.resume(ctx, "sub"), Messages.autoAck(ctx));
         List<Publish> got = Messages.awaitUntil(back, topic, Messages.withPayload("sentinel"));
+        // the queue is sent on resuming: whatever of it the sentinel did not already cover is in before the PINGRESP
+        if (!got.isEmpty()) {
+            got.addAll(Messages.publishes(back.barrier(), Messages.onTopic(topic)));
+        }
         long waitedMillis = Duration.ofNanos(System.nanoTime() - published).toMillis();
         boolean sentinel = got.stream().anyMatch(Messages.withPayload("sentinel"));
         String observed = Messages.describe(got) + (sentinel ? "" : "; " + Messages.nothing(back, "sentinel"));
         if (!sentinel || !ctx.connackOf(back).sessionPresent()) {
+            // a session that lost its queue breaks MQTT-4.5.0-1; it says nothing about expiry
             String why = "the queued messages were not delivered on resuming the session: " + observed
                     + (ctx.connackOf(back).sessionPresent() ? "" : " (CONNACK Session Present 0)");
-            ctx.fail("MQTT-3.3.2-5", "an expired message is not delivered", "the session's queue up to the sentinel", why);
-            ctx.fail("MQTT-3.3.2-6", "the Message Expiry Interval is decremented", "the session's queue", why);
+            ctx.verdict("MQTT-3.3.2-5", Verdict.NOT_TESTED, "an expired message is not delivered", "the session's queue", why);
+            ctx.verdict("MQTT-3.3.2-6", Verdict.NOT_TESTED, "the Message Expiry Interval is decremented", "the session's queue", why);
             return;
         }
         Optional<Publish> expired = got.stream().filter(Messages.withPayload("short")).findFirst();

@@ -13,6 +13,7 @@ import dev.mqttharness.spec.packet.Pubrec;
 import dev.mqttharness.spec.packet.Pubrel;
 import dev.mqttharness.spec.packet.QoS;
 import dev.mqttharness.spec.packet.TopicSubscription;
+import dev.mqttharness.spec.verdict.Verdict;
 import dev.mqttharness.suite.framework.Capability;
 import dev.mqttharness.suite.framework.Messages;
 import dev.mqttharness.suite.framework.Scenario;
@@ -77,14 +78,6 @@ class OrderingScenarios {
         return true;
     }
 
-    private static List<Integer> expected(int n) {
-        List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(i);
-        }
-        return out;
-    }
-
     @Scenario
     @Verifies(version = V3_1_1, value = {"MQTT-4.6.0-5", "MQTT-4.6.0-6"})
     @Verifies(version = V5, value = {"MQTT-4.6.0-5", "MQTT-4.6.0-6"})
@@ -112,18 +105,22 @@ class OrderingScenarios {
         }
         burst(pub, t0, QoS.AT_MOST_ONCE, n);
 
+        // order is judged on what arrived: a message that never came is MQTT-4.5.0-1's business, an inversion is ours
         List<String> wrong = new ArrayList<>();
         List<String> seen = new ArrayList<>();
+        int compared = 0;
         for (ProbeClient s : List.of(high, low)) {
             for (String t : reliable) {
                 List<Integer> got = numbers(Messages.await(s, t, n));
+                compared += Math.max(0, got.size() - 1);
                 seen.add(s.name() + " " + t.substring(t.lastIndexOf('/') + 1) + " " + got);
-                if (!got.equals(expected(n))) {
+                if (!increasing(got)) {
                     wrong.add(s.name() + " on " + t + ": " + got);
                 }
             }
             // QoS 0 may lose messages, never reorder them; a loss costs one bounded wait
             List<Integer> got0 = numbers(Messages.await(s, t0, n));
+            compared += Math.max(0, got0.size() - 1);
             seen.add(s.name() + " o0 " + got0);
             if (!increasing(got0)) {
                 wrong.add(s.name() + " on " + t0 + " (QoS 0): " + got0);
@@ -132,13 +129,20 @@ class OrderingScenarios {
         ProbeClient back = ctx.connect("offlineBack", Messages.resume(ctx, "offline"), Messages.autoAck(ctx));
         for (String t : reliable) {
             List<Integer> got = numbers(Messages.await(back, t, n));
+            compared += Math.max(0, got.size() - 1);
             seen.add("queued " + t.substring(t.lastIndexOf('/') + 1) + " " + got);
-            if (!got.equals(expected(n))) {
+            if (!increasing(got)) {
                 wrong.add("the resumed session on " + t + ": " + got);
             }
         }
-        String observed = (wrong.isEmpty() ? "in order: " : "out of order or missing: " + wrong + "; all: ") + seen;
-        String expectedText = "0.." + (n - 1) + " in order on each topic, for each subscriber and the queued session";
+        if (compared == 0) {
+            for (String id : List.of("MQTT-4.6.0-5", "MQTT-4.6.0-6")) {
+                ctx.verdict(id, Verdict.NOT_TESTED, "messages keep their order", "", "too few messages arrived to compare: " + seen);
+            }
+            return;
+        }
+        String observed = (wrong.isEmpty() ? "in order: " : "out of order: " + wrong + "; all: ") + seen;
+        String expectedText = "0.." + (n - 1) + " in increasing order on each topic, for each subscriber and the queued session";
         ctx.check("MQTT-4.6.0-5", wrong.isEmpty(), ctx.v5()
                 ? "messages of one client, topic and QoS are forwarded in the order received"
                 : "topics are ordered by default", expectedText, observed);
