@@ -109,6 +109,35 @@ public record BrokerConfig(
                     wildcardAvailable, subscriptionIdentifiersAvailable, sharedAvailable, serverKeepAlive,
                     maximumSessionExpiry, maxQueuedMessages);
         }
+
+        public Limits withMaximumPacketSize(int n) {
+            return new Limits(n, receiveMaximum, topicAliasMaximum, maximumQos, retainAvailable, wildcardAvailable,
+                    subscriptionIdentifiersAvailable, sharedAvailable, serverKeepAlive, maximumSessionExpiry, maxQueuedMessages);
+        }
+
+        public Limits withReceiveMaximum(int n) {
+            return new Limits(maximumPacketSize, n, topicAliasMaximum, maximumQos, retainAvailable, wildcardAvailable,
+                    subscriptionIdentifiersAvailable, sharedAvailable, serverKeepAlive, maximumSessionExpiry, maxQueuedMessages);
+        }
+
+        public Limits withTopicAliasMaximum(int n) {
+            return new Limits(maximumPacketSize, receiveMaximum, n, maximumQos, retainAvailable, wildcardAvailable,
+                    subscriptionIdentifiersAvailable, sharedAvailable, serverKeepAlive, maximumSessionExpiry, maxQueuedMessages);
+        }
+
+        /** Features switched off: retained messages, wildcard, subscription identifier or shared subscriptions. */
+        public Limits without(boolean retain, boolean wildcard, boolean subscriptionIds, boolean shared) {
+            return new Limits(maximumPacketSize, receiveMaximum, topicAliasMaximum, maximumQos,
+                    retainAvailable && !retain, wildcardAvailable && !wildcard,
+                    subscriptionIdentifiersAvailable && !subscriptionIds, sharedAvailable && !shared, serverKeepAlive,
+                    maximumSessionExpiry, maxQueuedMessages);
+        }
+
+        public Limits withServerKeepAlive(Integer seconds) {
+            return new Limits(maximumPacketSize, receiveMaximum, topicAliasMaximum, maximumQos, retainAvailable,
+                    wildcardAvailable, subscriptionIdentifiersAvailable, sharedAvailable, seconds, maximumSessionExpiry,
+                    maxQueuedMessages);
+        }
     }
 
     /**

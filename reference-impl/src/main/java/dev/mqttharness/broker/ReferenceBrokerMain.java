@@ -81,6 +81,8 @@ public final class ReferenceBrokerMain {
     static String usage() {
         return "usage: broker [--port N] [--host H] [--tls-port N --cert FILE --key FILE [--client-ca FILE]] "
                 + "[--ws-port N] [--ws-path P] [--user NAME:PASSWORD] [--no-anonymous] [--max-qos Q] "
+                + "[--maximum-packet-size N] [--receive-maximum N] [--topic-alias-maximum N] [--server-keep-alive S] "
+                + "[--no-retain] [--no-wildcard-subscriptions] [--no-subscription-identifiers] [--no-shared-subscriptions] "
                 + "[--deny-subscribe FILTER] [--deny-publish FILTER] [--config FILE] [--fault ID] [--list-faults]";
     }
 
@@ -137,6 +139,14 @@ public final class ReferenceBrokerMain {
                 }
                 case "--no-anonymous": b.allowAnonymous(false); break;
                 case "--max-qos": limits = limits.withMaximumQos(intValue(args, ++i, arg)); break;
+                case "--maximum-packet-size": limits = limits.withMaximumPacketSize(intValue(args, ++i, arg)); break;
+                case "--receive-maximum": limits = limits.withReceiveMaximum(intValue(args, ++i, arg)); break;
+                case "--topic-alias-maximum": limits = limits.withTopicAliasMaximum(intValue(args, ++i, arg)); break;
+                case "--server-keep-alive": limits = limits.withServerKeepAlive(intValue(args, ++i, arg)); break;
+                case "--no-retain": limits = limits.without(true, false, false, false); break;
+                case "--no-wildcard-subscriptions": limits = limits.without(false, true, false, false); break;
+                case "--no-subscription-identifiers": limits = limits.without(false, false, true, false); break;
+                case "--no-shared-subscriptions": limits = limits.without(false, false, false, true); break;
                 case "--deny-subscribe": acl.add(deny(BrokerConfig.AclRule.Access.SUBSCRIBE, value(args, ++i, arg))); break;
                 case "--deny-publish": acl.add(deny(BrokerConfig.AclRule.Access.PUBLISH, value(args, ++i, arg))); break;
                 case "--fault": {

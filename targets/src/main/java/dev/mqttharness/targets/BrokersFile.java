@@ -369,7 +369,7 @@ public final class BrokersFile {
             checkOnlyKindSettings(at, kind, b);
 
             Launch launch = switch (kind) {
-                case "embedded" -> new Launch.Embedded();
+                case "embedded" -> new Launch.Embedded(b.args());
                 case "process" -> new Launch.Process(requireList(at + ".command", b.command(), "the program and its arguments"),
                         b.config(), b.files(), b.env());
                 case "jvm" -> jvm(at, b);

@@ -14,8 +14,22 @@ public sealed interface Launch {
     /** The kind as written in brokers.yaml. */
     String kind();
 
-    /** The reference broker, in this JVM, on a free loopback port. */
-    record Embedded() implements Launch {
+    /**
+     * The reference broker, in this JVM, on a free loopback port.
+     *
+     * @param args options of the standalone reference broker ({@code --max-qos 1}, {@code --no-retain},
+     *             {@code --fault ID}, ...; see {@code ReferenceBrokerMain}), plus {@code --generate-user NAME}:
+     *             a user with a password made up at each start and presented by the harness
+     */
+    record Embedded(List<String> args) implements Launch {
+        public Embedded {
+            args = args == null ? List.of() : List.copyOf(args);
+        }
+
+        public Embedded() {
+            this(List.of());
+        }
+
         @Override
         public String kind() {
             return "embedded";

@@ -54,7 +54,11 @@ public final class ResultsListener implements TestExecutionListener {
 
     @Override
     public void testPlanExecutionFinished(TestPlan plan) {
-        write(false);
+        RunReport r = write(false);
+        SuiteRun current = SuiteRun.current();
+        if (r != null && current != null) {
+            System.out.println("mqtt-harness: report written to " + current.settings().reportDir().resolve("report.json"));
+        }
         SuiteRun run = SuiteRun.current();
         if (run != null && run.settings().updateBaselines()) {
             updateBaselines(run);
@@ -98,8 +102,8 @@ public final class ResultsListener implements TestExecutionListener {
             }
             Path file = run.settings().baselineDir().resolve(t.name().replace(':', '_') + ".yaml");
             for (VerdictStore.TargetEntry e : run.store().targets()) {
-                if (e.name.equals(t.name()) && e.handle != null && e.handle.baseline() != null) {
-                    file = e.handle.baseline();
+                if (e.name.equals(t.name()) && e.facts != null && e.facts.baseline() != null) {
+                    file = e.facts.baseline();
                 }
             }
             try {

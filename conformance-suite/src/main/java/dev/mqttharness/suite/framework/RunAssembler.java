@@ -48,7 +48,7 @@ public final class RunAssembler {
     }
 
     private static TargetReport target(VerdictStore store, VerdictStore.TargetEntry e) {
-        TargetHandle h = e.handle;
+        VerdictStore.TargetFacts h = e.facts;
         Baseline baseline;
         try {
             baseline = Baseline.load(e.name, h == null ? null : h.baseline());
@@ -85,9 +85,17 @@ public final class RunAssembler {
             results.add(result(k.version(), k.id(), null, rest.getValue(), baseline, store, e));
         }
         String status = e.errors.isEmpty() ? "OK" : (h == null ? "ERROR" : "OK_WITH_ERRORS");
-        return new TargetReport(e.name, h == null ? "unknown" : h.kind(), h == null ? "" : h.endpoint().toString(),
+        List<String> logs = e.logTail;
+        if (logs.isEmpty() && e.handle != null) {
+            try {
+                logs = e.handle.logTail(40); // still running: a partial report
+            } catch (RuntimeException ex) {
+                logs = List.of();
+            }
+        }
+        return new TargetReport(e.name, h == null ? "unknown" : h.kind(), h == null ? "" : h.endpoint(),
                 versions, h == null ? List.of() : new ArrayList<>(h.lacks()), status, e.errors,
-                h == null ? -1 : h.readyMillis(), results, h == null ? List.of() : h.logTail(40));
+                h == null ? -1 : h.readyMillis(), results, logs);
     }
 
     private static StatementResult result(MqttVersion v, String id, Statement s, List<Judgement> js, Baseline baseline,

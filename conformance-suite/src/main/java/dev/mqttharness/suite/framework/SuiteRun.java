@@ -129,6 +129,9 @@ public final class SuiteRun {
             targets.clear();
         }
         for (Object t : all) {
+            if (t instanceof TargetHandle) {
+                store.targetStopping((TargetHandle) t);
+            }
             if (t instanceof AutoCloseable) {
                 try {
                     ((AutoCloseable) t).close();

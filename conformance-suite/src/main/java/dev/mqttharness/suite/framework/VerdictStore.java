@@ -28,6 +28,10 @@ public final class VerdictStore {
     static final class TargetEntry {
         final String name;
         TargetHandle handle;
+        /** What was known of the target when it started; still valid after it stopped. */
+        TargetFacts facts;
+        /** The broker's last log lines, taken when it stopped (or live while it runs). */
+        List<String> logTail = List.of();
         final List<Judgement> judgements = new ArrayList<>();
         final List<String> traceIds = new ArrayList<>();
         final List<String> errors = new ArrayList<>();
@@ -51,8 +55,24 @@ public final class VerdictStore {
         return startedAt;
     }
 
+    /** Facts of a target that outlive it: reports are assembled after targets stop. */
+    record TargetFacts(String kind, String endpoint, java.util.Set<MqttVersion> versions, java.util.Set<String> lacks,
+                       long readyMillis, java.nio.file.Path baseline) {
+    }
+
     synchronized void targetStarted(TargetHandle h) {
-        entry(h.name()).handle = h;
+        TargetEntry e = entry(h.name());
+        e.handle = h;
+        e.facts = new TargetFacts(h.kind(), h.endpoint().toString(), h.versions(), h.lacks(), h.readyMillis(), h.baseline());
+    }
+
+    /** Keeps the log tail of a target about to stop. */
+    synchronized void targetStopping(TargetHandle h) {
+        try {
+            entry(h.name()).logTail = List.copyOf(h.logTail(40));
+        } catch (RuntimeException e) {
+            // a target that cannot tell its logs any more has none to keep
+        }
     }
 
     synchronized void targetError(String name, String error) {

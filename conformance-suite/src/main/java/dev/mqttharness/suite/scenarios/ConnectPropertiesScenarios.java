@@ -18,6 +18,7 @@ import dev.mqttharness.spec.packet.QoS;
 import dev.mqttharness.spec.packet.TopicSubscription;
 import dev.mqttharness.spec.trace.TraceEvent;
 import dev.mqttharness.suite.framework.Lifecycle;
+import dev.mqttharness.suite.framework.Capability;
 import dev.mqttharness.suite.framework.Scenario;
 import dev.mqttharness.suite.framework.ScenarioContext;
 import dev.mqttharness.suite.framework.ScenarioSuite;
@@ -61,6 +62,7 @@ class ConnectPropertiesScenarios {
     @Scenario(versions = V5)
     @Verifies(version = V5, value = {"MQTT-3.1.2-26", "MQTT-3.1.2-27"})
     void topic_aliases_stay_within_what_each_client_allows(ScenarioContext ctx) throws Exception {
+        ctx.require(Capability.WILDCARD_SUBSCRIPTIONS);
         String base = ctx.topic("alias");
         int tam = 2;
         ProbeClient two = ctx.connect("two", b -> b.property(Property.number(PropertyId.TOPIC_ALIAS_MAXIMUM, tam)));
@@ -126,6 +128,7 @@ class ConnectPropertiesScenarios {
     @Scenario(versions = V5)
     @Verifies(version = V5, value = "MQTT-3.1.2-29")
     void problem_information_off_keeps_reason_strings_to_publish_connack_and_disconnect(ScenarioContext ctx) throws Exception {
+        ctx.require(Capability.QOS2);
         ProbeClient p = ctx.connect("rpi", b -> b.property(Property.number(PropertyId.REQUEST_PROBLEM_INFORMATION, 0)));
         // acknowledgements that brokers like to explain: no matching subscribers, no such subscription,
         // and last a payload that is not the UTF-8 its Payload Format Indicator promises (0x99, which the

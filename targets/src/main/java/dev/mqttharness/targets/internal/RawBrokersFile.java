@@ -56,7 +56,7 @@ public record RawBrokersFile(
 
     /** The settings each launch kind accepts besides the common ones. */
     public static final Map<String, List<String>> KIND_SETTINGS = Map.of(
-            "embedded", List.of(),
+            "embedded", List.of("args"),
             "process", List.of("command", "config", "files", "env"),
             "jvm", List.of("project", "classpath", "main", "args", "jvm-args", "java", "config", "files", "env"),
             "container", List.of("image", "command", "config", "config-path", "network", "container-port",
