@@ -13,6 +13,7 @@ import dev.mqttharness.suite.framework.Baseline;
 import dev.mqttharness.suite.framework.Coverage;
 import dev.mqttharness.suite.framework.ResultsListener;
 import dev.mqttharness.suite.framework.Scenario;
+import dev.mqttharness.suite.framework.SuiteParallelism;
 import dev.mqttharness.suite.framework.SuiteRun;
 import dev.mqttharness.targets.BrokersFile;
 import java.io.IOException;
@@ -167,7 +168,8 @@ final class CertifyCommand implements Callable<Integer> {
             result = new RunReport(RunReport.SCHEMA, Long.toString(started, 36), tool(), command, started,
                     System.currentTimeMillis(), strict, false, down, Map.of(), List.of(), null, List.of());
         } else {
-            Map<String, String> cfg = configuration(dir, versions, reachable, known, password);
+            Map<String, String> cfg = new java.util.HashMap<>(SuiteParallelism.PARAMETERS);
+            cfg.putAll(configuration(dir, versions, reachable, known, password));
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                     .selectors(selection.selectors)
                     .filters(ClassNameFilter.includeClassNamePatterns(".*Scenarios"))

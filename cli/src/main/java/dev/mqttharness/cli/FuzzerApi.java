@@ -7,9 +7,8 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * What {@code fuzz} and {@code replay} need from the fuzzer module (dev.mqttharness.fuzz). Until
- * that module provides its API, {@link #load()} returns an implementation that says so; wiring it
- * means returning an adapter over the fuzzer's campaign runner here.
+ * What {@code fuzz} and {@code replay} need from the fuzzer module (dev.mqttharness.fuzz), as
+ * run reports the CLI renders like any other.
  */
 interface FuzzerApi {
     /**
@@ -33,21 +32,33 @@ interface FuzzerApi {
         }
     }
 
+    /** The fuzzer module's campaign runner and replayer (dev.mqttharness.fuzz.Campaign). */
     static FuzzerApi load() {
         return new FuzzerApi() {
             @Override
             public RunReport campaign(String broker, Duration duration, Long cases, long seed, Path findings,
                                       Consumer<String> progress) {
-                throw unavailable();
+                long started = System.currentTimeMillis();
+                dev.mqttharness.fuzz.CampaignOptions.Builder b = dev.mqttharness.fuzz.CampaignOptions.builder(broker)
+                        .seed(seed).findingsDir(findings).log(progress);
+                if (duration != null) {
+                    b.duration(duration);
+                }
+                if (cases != null) {
+                    b.cases(cases);
+                }
+                dev.mqttharness.fuzz.CampaignResult r = dev.mqttharness.fuzz.Campaign.run(b.build());
+                return dev.mqttharness.fuzz.FuzzReports.of(r, System.getProperty("mqtt.command", "mqtt-harness fuzz"), started);
             }
 
             @Override
-            public RunReport replay(Path finding, String broker, Consumer<String> progress) {
-                throw unavailable();
-            }
-
-            private Unavailable unavailable() {
-                return new Unavailable("the fuzzer is not part of this build yet (module fuzzer, package dev.mqttharness.fuzz)");
+            public RunReport replay(Path finding, String broker, Consumer<String> progress) throws Exception {
+                long started = System.currentTimeMillis();
+                dev.mqttharness.fuzz.ReplayResult r = broker == null
+                        ? dev.mqttharness.fuzz.Campaign.replay(finding)
+                        : dev.mqttharness.fuzz.Campaign.replay(finding, broker);
+                r.summary().forEach(progress);
+                return dev.mqttharness.fuzz.FuzzReports.of(r, System.getProperty("mqtt.command", "mqtt-harness replay"), started);
             }
         };
     }

@@ -1,5 +1,7 @@
 package dev.mqttharness.broker;
 
+import dev.mqttharness.broker.fault.Fault;
+
 import dev.mqttharness.broker.core.BrokerCore;
 import dev.mqttharness.broker.core.ConnectionInfo;
 import dev.mqttharness.broker.core.Effects;
@@ -134,7 +136,9 @@ final class NettyShell implements Effects {
                             p.addLast(new HttpObjectAggregator(65_536));
                             p.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                                     .websocketPath(config.wsPath())
-                                    .subprotocols("mqtt")
+                                    // MQTT-6.0.0-4; the fault offers only a name no client asks for, so none is selected
+                                    .subprotocols(config.faults().stream().anyMatch(f -> Fault.byId(f) == Fault.WEBSOCKET_SUBPROTOCOL_NOT_SELECTED)
+                                            ? "mqttv3.1" : "mqtt")
                                     .allowExtensions(false)
                                     .maxFramePayloadLength(config.limits().maximumPacketSize() + 5)
                                     .checkStartsWith(false)

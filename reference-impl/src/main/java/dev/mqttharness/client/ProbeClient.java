@@ -289,6 +289,15 @@ public final class ProbeClient implements AutoCloseable {
 
     /** Waits for the first event matching {@code match}, removes and returns it; empty on timeout. */
     public Optional<Event> awaitEvent(Predicate<Event> match, Duration timeout) {
+        return awaitEvent(match, timeout, true);
+    }
+
+    /** Waits for an event matching {@code match} and returns it, leaving it in the inbox; empty on timeout. */
+    public Optional<Event> peekEvent(Predicate<Event> match, Duration timeout) {
+        return awaitEvent(match, timeout, false);
+    }
+
+    private Optional<Event> awaitEvent(Predicate<Event> match, Duration timeout, boolean take) {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
@@ -296,7 +305,7 @@ public final class ProbeClient implements AutoCloseable {
                 for (Iterator<Event> it = inbox.iterator(); it.hasNext(); ) {
                     Event e = it.next();
                     if (match.test(e)) {
-                        if (!(e instanceof ClosedEvent)) {
+                        if (take && !(e instanceof ClosedEvent)) {
                             it.remove(); // a close stays visible to later waits
                         }
                         return Optional.of(e);

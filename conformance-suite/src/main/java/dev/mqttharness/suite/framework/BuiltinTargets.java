@@ -21,9 +21,13 @@ final class BuiltinTargets implements TargetLauncher {
 
     @Override
     public TargetHandle launch(String name, SuiteSettings settings) throws Exception {
-        if (name.equals("reference")) {
+        if (name.equals("reference") || (FaultTargets.isFaulty(name) && FaultTargets.base(name).equals("reference"))) {
             long t0 = System.nanoTime();
-            ReferenceBroker broker = ReferenceBroker.start(BrokerConfig.defaults());
+            BrokerConfig.Builder config = BrokerConfig.builder();
+            for (dev.mqttharness.broker.fault.Fault f : FaultTargets.faults(name)) {
+                config.fault(f.id());
+            }
+            ReferenceBroker broker = ReferenceBroker.start(config.build());
             long ready = (System.nanoTime() - t0) / 1_000_000;
             return new Simple(name, "embedded", Endpoint.tcp("127.0.0.1", broker.port()), ready, broker, settings);
         }

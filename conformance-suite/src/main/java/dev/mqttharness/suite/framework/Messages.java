@@ -178,4 +178,75 @@ public final class Messages {
     public static void letTimePass(ProbeClient p, Duration d) {
         p.awaitEvent(e -> false, d);
     }
+
+    /**
+     * Deliveries collected while they are kept unacknowledged, so their identifiers stay in use.
+     *
+     * @param got    the deliveries, in arrival order
+     * @param widest the most that were unacknowledged at one time
+     * @param reused one line per identifier that was 0 or arrived while still in use
+     */
+    public record Held(List<Publish> got, int widest, List<String> reused) {
+    }
+
+    /**
+     * Collects {@code n} deliveries matching {@code match} without acknowledging them. A broker may keep
+     * fewer in flight than the client allows (nothing obliges it to send more than one): when none come
+     * while some are unacknowledged, the oldest is completed (PUBACK; PUBREC, PUBREL, PUBCOMP) to make
+     * room, and from then on the window the broker chose is kept full rather than waited for again.
+     * Everything still held is completed at the end.
+     */
+    public static Held collectHoldingAcks(ProbeClient sub, java.util.function.Predicate<Publish> match, int n,
+                                          java.time.Duration timeout) throws java.io.IOException {
+        List<Publish> got = new ArrayList<>();
+        java.util.ArrayDeque<Publish> inFlight = new java.util.ArrayDeque<>();
+        java.util.Set<Integer> inUse = new java.util.HashSet<>();
+        List<String> reused = new ArrayList<>();
+        int window = Integer.MAX_VALUE;
+        int widest = 0;
+        while (got.size() < n) {
+            if (inFlight.size() >= window) {
+                release(sub, inFlight, inUse);
+            }
+            java.time.Duration bound = inFlight.isEmpty() ? timeout : timeout.dividedBy(5);
+            java.util.Optional<Publish> x = sub.awaitPacket(p -> p instanceof Publish && match.test((Publish) p), bound)
+                    .map(Publish.class::cast);
+            if (x.isEmpty()) {
+                if (inFlight.isEmpty()) {
+                    break;
+                }
+                window = inFlight.size();
+                release(sub, inFlight, inUse);
+                continue;
+            }
+            Publish p = x.get();
+            got.add(p);
+            if (p.packetId() == 0) {
+                reused.add("Packet Identifier 0 on " + dev.mqttharness.spec.packet.PacketFormat.describe(p));
+            } else if (!inUse.add(p.packetId())) {
+                reused.add("identifier " + p.packetId() + " reused while still unacknowledged");
+            }
+            inFlight.addLast(p);
+            widest = Math.max(widest, inFlight.size());
+        }
+        while (!inFlight.isEmpty()) {
+            release(sub, inFlight, inUse);
+        }
+        return new Held(got, widest, reused);
+    }
+
+    private static void release(ProbeClient sub, java.util.ArrayDeque<Publish> inFlight, java.util.Set<Integer> inUse)
+            throws java.io.IOException {
+        Publish x = inFlight.pollFirst();
+        int id = x.packetId();
+        if (x.qos() == dev.mqttharness.spec.packet.QoS.AT_LEAST_ONCE) {
+            sub.send(new dev.mqttharness.spec.packet.Puback(id));
+        } else if (x.qos() == dev.mqttharness.spec.packet.QoS.EXACTLY_ONCE) {
+            sub.send(new dev.mqttharness.spec.packet.Pubrec(id));
+            sub.expect(p -> p instanceof dev.mqttharness.spec.packet.Pubrel
+                    && ((dev.mqttharness.spec.packet.Pubrel) p).packetId() == id, "a PUBREL for packet " + id);
+            sub.send(new dev.mqttharness.spec.packet.Pubcomp(id));
+        }
+        inUse.remove(id);
+    }
 }

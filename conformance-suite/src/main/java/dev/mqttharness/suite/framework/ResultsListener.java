@@ -98,7 +98,7 @@ public final class ResultsListener implements TestExecutionListener {
                 StatementKey key = new StatementKey(MqttVersion.parse(s.version()), s.id());
                 verdicts.put(key, s.verdict());
                 s.observations().stream().filter(o -> o.verdict() == s.verdict()).findFirst()
-                        .ifPresent(o -> why.put(key, o.observed()));
+                        .ifPresent(o -> why.put(key, o.check() + " — " + o.observed()));
             }
             Path file = run.settings().baselineDir().resolve(t.name().replace(':', '_') + ".yaml");
             for (VerdictStore.TargetEntry e : run.store().targets()) {

@@ -109,7 +109,8 @@ public final class ScenarioContext implements AutoCloseable {
         return judgements;
     }
 
-    Set<String> declared() {
+    /** Statement IDs the scenario declares for its version. */
+    public Set<String> declared() {
         return declared;
     }
 

@@ -34,13 +34,23 @@ final class ScenarioInvocationProvider implements TestTemplateInvocationContextP
         Method method = context.getRequiredTestMethod();
         Scenario scenario = method.getAnnotation(Scenario.class);
         List<TestTemplateInvocationContext> out = new ArrayList<>();
+        String id = method.getDeclaringClass().getSimpleName() + "." + method.getName();
+        List<MqttVersion> selected = new ArrayList<>();
+        for (MqttVersion v : scenario.versions()) {
+            if (run.settings().selects(targetName, v, id)) {
+                selected.add(v);
+            }
+        }
+        if (selected.isEmpty()) {
+            return out.stream(); // a selection file leaves this scenario out for this target: do not even launch it
+        }
         Set<MqttVersion> targetVersions = null;
         try {
             targetVersions = run.target(targetName).versions();
         } catch (TargetUnavailable e) {
             // every invocation records the failure as ERROR (or is skipped for a missing environment)
         }
-        for (MqttVersion v : scenario.versions()) {
+        for (MqttVersion v : selected) {
             MqttVersion cv = v.catalogVersion();
             if (!run.settings().versions().contains(cv)) {
                 continue;
@@ -50,13 +60,12 @@ final class ScenarioInvocationProvider implements TestTemplateInvocationContextP
             }
             Set<String> declared = declared(method, cv);
             List<String> sections = new ArrayList<>();
-            for (String id : declared) {
-                sections.add(StatementIds.sectionOf(id));
+            for (String statement : declared) {
+                sections.add(StatementIds.sectionOf(statement));
             }
             if (!run.settings().selects(sections)) {
                 continue;
             }
-            String id = method.getDeclaringClass().getSimpleName() + "." + method.getName();
             out.add(new TestTemplateInvocationContext() {
                 @Override
                 public String getDisplayName(int invocationIndex) {

@@ -19,9 +19,16 @@ final class TargetTemplateProvider implements ClassTemplateInvocationContextProv
     }
 
     @Override
+    public boolean mayReturnZeroClassTemplateInvocationContexts(ExtensionContext context) {
+        return true; // a selection file may leave a class out for every target
+    }
+
+    @Override
     public Stream<ClassTemplateInvocationContext> provideClassTemplateInvocationContexts(ExtensionContext context) {
         SuiteRun run = SuiteRun.get(context);
-        List<String> names = run.targetNames();
+        String simpleName = context.getRequiredTestClass().getSimpleName();
+        // with a selection file, a target only gets the classes that hold scenarios selected for it
+        List<String> names = run.targetNames().stream().filter(n -> run.settings().selectsClass(n, simpleName)).toList();
         return names.stream().map(name -> new ClassTemplateInvocationContext() {
             @Override
             public String getDisplayName(int invocationIndex) {

@@ -6,11 +6,13 @@ import dev.mqttharness.targets.BrokersFile;
 import dev.mqttharness.targets.BrokersFileException;
 import dev.mqttharness.targets.Capability;
 import dev.mqttharness.targets.DockerUnavailableException;
+import dev.mqttharness.targets.Launch;
 import dev.mqttharness.targets.RunningTarget;
 import dev.mqttharness.targets.TargetSpec;
 import dev.mqttharness.targets.Targets;
 import dev.mqttharness.targets.UnknownTargetException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,15 +45,31 @@ public final class TargetsModuleLauncher implements TargetLauncher {
         }
         TargetSpec spec;
         try {
-            spec = brokers(settings).target(name);
+            spec = brokers(settings).target(FaultTargets.base(name));
         } catch (UnknownTargetException e) {
             throw new TargetUnavailable(e.getMessage(), false);
+        }
+        if (FaultTargets.isFaulty(name)) {
+            spec = withFaults(spec, name);
         }
         try {
             return new Handle(Targets.launch(spec), settings);
         } catch (DockerUnavailableException e) {
             throw new TargetUnavailable(e.getMessage(), true);
         }
+    }
+
+    /** {@code BASE~FAULT}: the embedded broker of entry BASE with the fault switched on (the suite's self-check). */
+    private static TargetSpec withFaults(TargetSpec base, String name) {
+        if (!(base.launch() instanceof Launch.Embedded)) {
+            throw new TargetUnavailable(name + ": faults are switches of the reference broker; '" + base.name()
+                    + "' is launched " + base.launch().kind() + ", not embedded", false);
+        }
+        List<String> args = new ArrayList<>(((Launch.Embedded) base.launch()).args());
+        args.addAll(FaultTargets.brokerArgs(name));
+        return new TargetSpec(name, new Launch.Embedded(args), base.versions(), base.lacks(), base.credentials(), base.tls(),
+                base.webSocket(), null, base.readyTimeout(), "'" + base.name() + "' with faults " + FaultTargets.faults(name),
+                base.origin());
     }
 
     /** A running target as the suite sees it. */

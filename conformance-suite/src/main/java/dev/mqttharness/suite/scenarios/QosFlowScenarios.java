@@ -266,38 +266,11 @@ class QosFlowScenarios {
             pub.publish(Publish.of(q1, "a" + i, QoS.AT_LEAST_ONCE, 0, false));
             pub.publish(Publish.of(q2, "b" + i, QoS.EXACTLY_ONCE, 0, false));
         }
-        // deliveries stay unacknowledged so that their identifiers stay in use. A broker may keep
-        // fewer in flight than the client allows (nothing obliges it to send more than one): when no
-        // more come while some are unacknowledged, the oldest is completed to make room, and from
-        // then on the window the broker chose is kept full rather than waited for again.
-        List<Publish> got = new ArrayList<>();
-        java.util.ArrayDeque<Publish> inFlight = new java.util.ArrayDeque<>();
-        Set<Integer> ids = new HashSet<>();
-        boolean distinct = true;
-        int window = Integer.MAX_VALUE;
-        int widest = 0;
-        while (got.size() < 2 * n) {
-            if (inFlight.size() >= window) {
-                release(sub, inFlight, ids);
-            }
-            java.time.Duration bound = inFlight.isEmpty() ? ctx.timeout() : ctx.timeout().dividedBy(5);
-            Optional<Publish> x = sub.awaitPacket(p -> p instanceof Publish, bound).map(Publish.class::cast);
-            if (x.isEmpty()) {
-                if (inFlight.isEmpty()) {
-                    break; // nothing is held back: nothing more comes
-                }
-                window = inFlight.size();
-                release(sub, inFlight, ids);
-                continue;
-            }
-            got.add(x.get());
-            distinct &= x.get().packetId() != 0 && ids.add(x.get().packetId());
-            inFlight.addLast(x.get());
-            widest = Math.max(widest, inFlight.size());
-        }
-        while (!inFlight.isEmpty()) {
-            release(sub, inFlight, ids);
-        }
+        // deliveries stay unacknowledged so that their identifiers stay in use (as far as the broker sends more)
+        Messages.Held held = Messages.collectHoldingAcks(sub, x -> true, 2 * n, ctx.timeout());
+        List<Publish> got = held.got();
+        boolean distinct = held.reused().isEmpty();
+        int widest = held.widest();
         List<Publish> ones = Messages.publishes(new ArrayList<>(got), Messages.onTopic(q1));
         List<Publish> twos = Messages.publishes(new ArrayList<>(got), Messages.onTopic(q2));
         String observed = got.size() + " deliveries, at most " + widest + " unacknowledged at once: "
@@ -310,20 +283,6 @@ class QosFlowScenarios {
                 2 * n + " deliveries with distinct non-zero identifiers", observed);
     }
 
-    /** Completes the oldest unacknowledged delivery (PUBACK; or PUBREC, PUBREL, PUBCOMP), freeing its identifier. */
-    private static void release(ProbeClient sub, java.util.ArrayDeque<Publish> inFlight, Set<Integer> ids) throws Exception {
-        Publish x = inFlight.pollFirst();
-        if (x.qos() == QoS.AT_LEAST_ONCE) {
-            sub.send(new Puback(x.packetId()));
-        } else {
-            sub.send(new Pubrec(x.packetId()));
-            int id = x.packetId();
-            sub.expect(p -> p instanceof dev.mqttharness.spec.packet.Pubrel
-                    && ((dev.mqttharness.spec.packet.Pubrel) p).packetId() == id, "a PUBREL for packet " + id);
-            sub.send(new dev.mqttharness.spec.packet.Pubcomp(id));
-        }
-        ids.remove(x.packetId());
-    }
 
     @Scenario
     @Verifies(version = V3_1_1, value = {"MQTT-4.3.3-1", "MQTT-3.6.1-1"})

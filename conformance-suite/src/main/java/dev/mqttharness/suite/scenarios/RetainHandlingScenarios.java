@@ -32,8 +32,13 @@ class RetainHandlingScenarios {
     private record Round(List<Publish> retained, boolean liveSeen, String observed) {
     }
 
-    private static Round subscribeRound(ProbeClient sub, ProbeClient pub, String topic, int retainHandling, int round)
-            throws IOException {
+    /**
+     * One SUBSCRIBE with a live message after it. {@code expected} retained copies are what the spec
+     * requires here; a broker may send them after the live message (nothing orders the two), so when
+     * fewer have come by then, the rest are waited for, bounded.
+     */
+    private static Round subscribeRound(ProbeClient sub, ProbeClient pub, String topic, int retainHandling, int round,
+                                        int expected) throws IOException {
         sub.subscribe(TopicSubscription.of(topic, QoS.AT_LEAST_ONCE).withRetainHandling(retainHandling));
         String live = LIVE + round;
         pub.publish(Publish.of(topic, live, QoS.AT_LEAST_ONCE, 0, false));
@@ -43,6 +48,15 @@ class RetainHandlingScenarios {
         if (seen) {
             List<Packet> late = sub.barrier();
             before.addAll(Messages.publishes(late, Messages.onTopic(topic)));
+            while (before.stream().filter(Publish::retain).count() < expected) {
+                Optional<Publish> more = sub.awaitPacket(x -> x instanceof Publish && ((Publish) x).retain()
+                        && ((Publish) x).topic().toString().equals(topic), sub.timeout()).map(Publish.class::cast);
+                if (more.isEmpty()) {
+                    break;
+                }
+                before.add(more.get());
+                got.add(more.get());
+            }
         }
         String observed = "Retain Handling " + retainHandling + ", SUBSCRIBE #" + round + ": " + Messages.describe(got)
                 + (seen ? "" : "; " + Messages.nothing(sub, "live message"));
@@ -68,8 +82,8 @@ class RetainHandlingScenarios {
         String topic = ctx.topic("rh0");
         ProbeClient pub = retainOne(ctx, topic);
         ProbeClient sub = ctx.connect("sub", b -> b, Messages.autoAck(ctx));
-        Round first = subscribeRound(sub, pub, topic, 0, 1);
-        Round again = subscribeRound(sub, pub, topic, 0, 2);
+        Round first = subscribeRound(sub, pub, topic, 0, 1, 1);
+        Round again = subscribeRound(sub, pub, topic, 0, 2, 1);
         ctx.check("MQTT-3.3.1-9", onlyKept(first, 1) && onlyKept(again, 1),
                 "Retain Handling 0 sends the retained message on each SUBSCRIBE",
                 "the retained 'kept' once after each of the two SUBSCRIBEs",
@@ -93,10 +107,10 @@ class RetainHandlingScenarios {
         String topic = ctx.topic("rh1");
         ProbeClient pub = retainOne(ctx, topic);
         ProbeClient sub = ctx.connect("sub", b -> b, Messages.autoAck(ctx));
-        Round first = subscribeRound(sub, pub, topic, 1, 1);
+        Round first = subscribeRound(sub, pub, topic, 1, 1, 1);
         ctx.check("MQTT-3.3.1-10", onlyKept(first, 1), "Retain Handling 1 sends retained messages for a new subscription",
                 "the retained 'kept' once", first.observed());
-        Round again = subscribeRound(sub, pub, topic, 1, 2);
+        Round again = subscribeRound(sub, pub, topic, 1, 2, 0);
         ctx.check("MQTT-3.3.1-10", again.liveSeen() && again.retained().isEmpty(),
                 "Retain Handling 1 sends no retained messages when the subscription already existed",
                 "nothing before the live message", again.observed());
@@ -109,7 +123,7 @@ class RetainHandlingScenarios {
         String topic = ctx.topic("rh2");
         ProbeClient pub = retainOne(ctx, topic);
         ProbeClient sub = ctx.connect("sub", b -> b, Messages.autoAck(ctx));
-        Round first = subscribeRound(sub, pub, topic, 2, 1);
+        Round first = subscribeRound(sub, pub, topic, 2, 1, 0);
         Optional<Publish> leaked = first.retained().stream().findFirst();
         ctx.check("MQTT-3.3.1-11", first.liveSeen() && leaked.isEmpty(),
                 "Retain Handling 2 sends no retained messages on subscribing", "nothing before the live message",

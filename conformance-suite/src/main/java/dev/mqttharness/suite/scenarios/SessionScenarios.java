@@ -176,13 +176,9 @@ class SessionScenarios {
         pub.publish(Publish.of(topic, "first", QoS.EXACTLY_ONCE, 0, false));
         Publish first = (Publish) sub.expect(p -> p instanceof Publish && ((Publish) p).payload().toUtf8().equals("first"),
                 "the QoS 2 message");
-        // more traffic on the session before the QoS 2 flow completes
-        pub.publish(Publish.of(topic, "second", QoS.AT_LEAST_ONCE, 0, false));
-        Publish second = (Publish) sub.expect(p -> p instanceof Publish && ((Publish) p).payload().toUtf8().equals("second"),
-                "the QoS 1 message");
-        if (second.qos() == QoS.AT_LEAST_ONCE) {
-            sub.send(new Puback(second.packetId()));
-        }
+        // more traffic on the session before the QoS 2 flow completes: a subscription and a ping, not a
+        // second delivery (a broker may hold further deliveries back while one is unacknowledged)
+        sub.subscribe(ctx.topic("other"), QoS.AT_LEAST_ONCE);
         sub.barrier();
         sub.send(new Pubrec(first.packetId()));
         Optional<Packet> rel = sub.awaitPacket(p -> p instanceof Pubrel && ((Pubrel) p).packetId() == first.packetId(),

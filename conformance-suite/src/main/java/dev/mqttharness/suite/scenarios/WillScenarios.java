@@ -17,6 +17,7 @@ import dev.mqttharness.spec.packet.TopicSubscription;
 import dev.mqttharness.spec.packet.Will;
 import dev.mqttharness.suite.framework.Capability;
 import dev.mqttharness.suite.framework.Lifecycle;
+import dev.mqttharness.suite.framework.Messages;
 import dev.mqttharness.suite.framework.Scenario;
 import dev.mqttharness.suite.framework.ScenarioContext;
 import dev.mqttharness.suite.framework.ScenarioSuite;
@@ -62,7 +63,8 @@ class WillScenarios {
         ctx.require(Capability.RETAIN);
         String plain = ctx.topic("plain");
         String kept = ctx.topic("kept");
-        ProbeClient sub = ctx.connect("sub");
+        // subscribers acknowledge: a broker may hold one delivery back until the previous one is acknowledged
+        ProbeClient sub = ctx.connect("sub", java.util.function.UnaryOperator.identity(), Messages.autoAck(ctx));
         sub.subscribe(TopicSubscription.of(plain, QoS.AT_LEAST_ONCE), TopicSubscription.of(kept, QoS.AT_LEAST_ONCE));
         ProbeClient a = ctx.connect("a", b -> b.will(Will.of(plain, "not kept", QoS.AT_LEAST_ONCE, false)));
         ProbeClient b = ctx.connect("b", x -> x.will(Will.of(kept, "kept", QoS.AT_LEAST_ONCE, true)));
@@ -73,7 +75,7 @@ class WillScenarios {
         // both Wills published (to the live subscriber) before a new subscriber asks for retained messages
         sub.expect(p -> p instanceof Publish && ((Publish) p).topic().toString().equals(plain), "the Will on '" + plain + "'");
         sub.expect(p -> p instanceof Publish && ((Publish) p).topic().toString().equals(kept), "the Will on '" + kept + "'");
-        ProbeClient late = ctx.connect("late");
+        ProbeClient late = ctx.connect("late", java.util.function.UnaryOperator.identity(), Messages.autoAck(ctx));
         late.subscribe(TopicSubscription.of(plain, QoS.AT_LEAST_ONCE), TopicSubscription.of(kept, QoS.AT_LEAST_ONCE));
         // the retained Will must come; once it has, a barrier shows whether anything else was retained
         Optional<Publish> keptCopy = late.awaitPublish(kept);

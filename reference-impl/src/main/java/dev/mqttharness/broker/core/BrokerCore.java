@@ -103,7 +103,17 @@ public final class BrokerCore {
     /** A client opened a network connection. */
     public void open(long connId, ConnectionInfo info, long now) {
         this.now = now;
-        connections.put(connId, new Connection(connId, MqttDecoder.forServer(limits.maximumPacketSize()), info, now));
+        MqttDecoder decoder = MqttDecoder.forServer(limits.maximumPacketSize());
+        if (!faults.isEmpty()) {
+            // faults that pass over a malformed packet need the decoder to go on after it
+            decoder.resumeAfterMalformed(faults.contains(Fault.MALFORMED_NOT_CLOSED)
+                    || faults.contains(Fault.CONNECT_RESERVED_FLAG_NOT_CHECKED)
+                    || faults.contains(Fault.MALFORMED_CONNECT_NOT_CLOSED)
+                    || faults.contains(Fault.SUBSCRIBE_BAD_OPTIONS_NOT_CLOSED)
+                    || faults.contains(Fault.DISCONNECT_RESERVED_FLAGS_IGNORED));
+            decoder.acceptAnyProtocolName(faults.contains(Fault.PROTOCOL_NAME_NOT_CHECKED));
+        }
+        connections.put(connId, new Connection(connId, decoder, info, now));
     }
 
     /**
@@ -224,6 +234,11 @@ public final class BrokerCore {
 
     private void onDecoded(Connection c, DecodeResult r) {
         if (c.closing) {
+            if (faults.contains(Fault.REFUSED_CONNECT_DATA_PROCESSED) && c.session == null
+                    && r instanceof DecodeResult.Decoded && ((DecodeResult.Decoded) r).packet() instanceof Publish) {
+                Publish p = (Publish) ((DecodeResult.Decoded) r).packet();
+                route(new AppMessage(p.topic(), p.payload(), p.qos(), false, Properties.EMPTY, "", now, -1));
+            }
             return; // MQTT-3.1.4-5 (3.1.1) / MQTT-3.1.4-6 (5.0): nothing after a refused CONNECT is processed
         }
         if (r instanceof Malformed) {
@@ -236,6 +251,9 @@ public final class BrokerCore {
             if (c.state != Connection.State.AWAITING_CONNECT) {
                 if (faults.contains(Fault.SECOND_CONNECT_IGNORED)) {
                     return;
+                }
+                if (faults.contains(Fault.SECOND_CONNECT_ANSWERED)) {
+                    send(c, new Connack(false, 0, Properties.EMPTY));
                 }
                 enforce(c, "MQTT-3.1.0-2", "MQTT-3.1.0-2");
                 protocolError(c, ReasonCode.PROTOCOL_ERROR, "second CONNECT");
@@ -281,15 +299,16 @@ public final class BrokerCore {
                 enforced(v.catalogVersion().label() + " " + id);
             }
         }
-        if (faults.contains(Fault.MALFORMED_NOT_CLOSED) && c.state == Connection.State.CONNECTED) {
-            return; // the decoder has stopped: everything after is silently ignored
+        if (passesOver(c, m)) {
+            return; // fault: the packet is passed over (the decoder resumes after it) and the connection kept
         }
         if (c.state == Connection.State.AWAITING_CONNECT) {
             if (m.reasonCode() == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION.value()) {
                 int level = c.decoder.connectProtocolLevel();
                 boolean mqttName = "MQTT".equals(c.decoder.connectProtocolName())
                         || "MQIsdp".equals(c.decoder.connectProtocolName());
-                if (mqttName && !faults.contains(Fault.BAD_PROTOCOL_LEVEL_CLOSED_SILENTLY)) {
+                boolean answered = mqttName && !faults.contains(Fault.BAD_PROTOCOL_LEVEL_CLOSED_SILENTLY);
+                if (answered) {
                     // MQTT-3.1.2-2 (3.1.1): CONNACK 0x01 then close. A level above 5 is answered in
                     // the 5.0 layout with 0x84 (MQTT-3.1.2-2 of 5.0 allows it).
                     if (level > 5) {
@@ -302,14 +321,28 @@ public final class BrokerCore {
                         sendRaw(c, MqttEncoder.encode(ack, MqttVersion.V3_1_1), ack);
                     }
                 }
+                if (answered && faults.contains(Fault.UNSUPPORTED_PROTOCOL_LEVEL_KEPT_OPEN)) {
+                    c.closing = true; // ignores the client, but leaves the connection open
+                    return;
+                }
                 closeNow(c, m.reason(), false);
                 return;
             }
             if (v == MqttVersion.V5) {
-                // 5.0 §4.13.1: a CONNACK with the reason code MAY precede the close
                 c.version = v;
+                if (faults.contains(Fault.DISCONNECT_BEFORE_CONNACK)) {
+                    send(c, new Disconnect(ReasonCode.MALFORMED_PACKET.value(), Properties.EMPTY));
+                    closeNow(c, m.reason(), false);
+                    return;
+                }
+                // 5.0 §4.13.1: a CONNACK with the reason code MAY precede the close
                 refuse(c, m.reasonCode(), m.reason());
             } else {
+                if (faults.contains(Fault.MALFORMED_CONNECT_ANSWERED_WITH_CONNACK) && v != null) {
+                    c.version = v;
+                    Connack ack = new Connack(false, ReturnCode311.IDENTIFIER_REJECTED, Properties.EMPTY);
+                    sendRaw(c, MqttEncoder.encode(ack, v), ack);
+                }
                 // MQTT-3.1.4-1 (3.1.1): close without a CONNACK
                 closeNow(c, m.reason(), false);
             }
@@ -317,6 +350,31 @@ public final class BrokerCore {
         }
         protocolError(c, ReasonCode.of(m.reasonCode(), PacketType.DISCONNECT) != null
                 ? ReasonCode.of(m.reasonCode(), PacketType.DISCONNECT) : ReasonCode.MALFORMED_PACKET, m.reason());
+    }
+
+    /** Faults that pass over a malformed packet instead of closing: true if one applies to {@code m}. */
+    private boolean passesOver(Connection c, Malformed m) {
+        if (faults.isEmpty()) {
+            return false;
+        }
+        List<String> ids = m.statements();
+        if (faults.contains(Fault.MALFORMED_NOT_CLOSED) && c.state == Connection.State.CONNECTED) {
+            return true;
+        }
+        if (faults.contains(Fault.CONNECT_RESERVED_FLAG_NOT_CHECKED) && ids.contains("MQTT-3.1.2-3")) {
+            return true;
+        }
+        if (faults.contains(Fault.MALFORMED_CONNECT_NOT_CLOSED) && m.type() == PacketType.CONNECT
+                && c.state == Connection.State.AWAITING_CONNECT
+                && m.reasonCode() != ReasonCode.UNSUPPORTED_PROTOCOL_VERSION.value()) {
+            return true;
+        }
+        if (faults.contains(Fault.SUBSCRIBE_BAD_OPTIONS_NOT_CLOSED) && m.type() == PacketType.SUBSCRIBE
+                && (ids.contains("MQTT-3.8.3-4") || ids.contains("MQTT-3.8.3-5") || ids.contains("§3.8.3.1"))) {
+            return true;
+        }
+        return faults.contains(Fault.DISCONNECT_RESERVED_FLAGS_IGNORED) && m.type() == PacketType.DISCONNECT
+                && ids.contains("MQTT-3.14.1-1");
     }
 
     // ================================================================ CONNECT and authentication
@@ -339,6 +397,17 @@ public final class BrokerCore {
             refuse(c, ReturnCode311.IDENTIFIER_REJECTED, "MQTT 3.1 Client Identifier must be 1 to 23 characters");
             return;
         }
+        int idBytes = connect.clientId().encodedLength();
+        if (faults.contains(Fault.CLIENT_ID_OF_23_BYTES_REFUSED) && idBytes == 23) {
+            refuse(c, v5 ? ReasonCode.CLIENT_IDENTIFIER_NOT_VALID.value() : ReturnCode311.IDENTIFIER_REJECTED,
+                    "Client Identifier too long");
+            return;
+        }
+        if (faults.contains(Fault.LONG_CLIENT_ID_REFUSED_WITHOUT_CLOSE) && idBytes > 23) {
+            refuse(c, v5 ? ReasonCode.CLIENT_IDENTIFIER_NOT_VALID.value() : ReturnCode311.IDENTIFIER_REJECTED,
+                    "Client Identifier longer than 23 bytes", true);
+            return;
+        }
         if (clientId.isEmpty() && !v5 && !connect.cleanStart()
                 && !faults.contains(Fault.EMPTY_CLIENT_ID_WITHOUT_CLEAN_ACCEPTED)) {
             enforce(c, "MQTT-3.1.3-8", "");
@@ -347,12 +416,12 @@ public final class BrokerCore {
         }
         Will w = connect.will();
         if (w != null && v5) {
-            if (w.qos().value() > limits.maximumQos()) {
+            if (w.qos().value() > limits.maximumQos() && !faults.contains(Fault.WILL_QOS_ABOVE_MAXIMUM_ACCEPTED)) {
                 enforce(c, "", "MQTT-3.2.2-12");
                 refuse(c, ReasonCode.QOS_NOT_SUPPORTED.value(), "Will QoS exceeds Maximum QoS " + limits.maximumQos());
                 return;
             }
-            if (w.retain() && !limits.retainAvailable()) {
+            if (w.retain() && !limits.retainAvailable() && !faults.contains(Fault.RETAINED_WILL_ACCEPTED_WITHOUT_RETAIN)) {
                 enforce(c, "", "MQTT-3.2.2-13");
                 refuse(c, ReasonCode.RETAIN_NOT_SUPPORTED.value(), "retained messages are not supported");
                 return;
@@ -363,7 +432,8 @@ public final class BrokerCore {
         if (method != null) {
             if (!Scram.METHOD.equals(method) || config.users().isEmpty()) {
                 enforce(c, "", "MQTT-4.12.0-1");
-                refuse(c, ReasonCode.BAD_AUTHENTICATION_METHOD.value(), "unsupported authentication method " + method);
+                refuse(c, ReasonCode.BAD_AUTHENTICATION_METHOD.value(), "unsupported authentication method " + method,
+                        faults.contains(Fault.UNSUPPORTED_AUTH_METHOD_KEPT_OPEN));
                 return;
             }
             c.authMethod = method;
@@ -404,7 +474,7 @@ public final class BrokerCore {
         if (expected == null || !expected.equals(given)) {
             enforce(c, "", "MQTT-3.1.4-2");
             refuse(c, v5 ? ReasonCode.BAD_USER_NAME_OR_PASSWORD.value() : ReturnCode311.BAD_USER_NAME_OR_PASSWORD,
-                    "bad user name or password");
+                    "bad user name or password", faults.contains(Fault.BAD_PASSWORD_KEPT_OPEN));
             return false;
         }
         c.username = connect.username().toString();
@@ -417,7 +487,8 @@ public final class BrokerCore {
         if (!step.ok()) {
             if (c.state == Connection.State.AUTHENTICATING) {
                 enforce(c, "", "MQTT-4.12.0-4");
-                refuse(c, ReasonCode.NOT_AUTHORIZED.value(), "authentication failed: " + step.error());
+                refuse(c, ReasonCode.NOT_AUTHORIZED.value(), "authentication failed: " + step.error(),
+                        faults.contains(Fault.FAILED_AUTHENTICATION_KEPT_OPEN));
             } else {
                 enforce(c, "", "MQTT-4.12.1-2");
                 serverDisconnect(c, ReasonCode.NOT_AUTHORIZED, "re-authentication failed: " + step.error(), true);
@@ -427,8 +498,9 @@ public final class BrokerCore {
         if (!step.done()) {
             // MQTT-4.12.0-2: more is needed, AUTH 0x18; MQTT-4.12.0-5: same method throughout
             enforce(c, "", "MQTT-4.12.0-2,MQTT-4.12.0-5");
-            send(c, new Auth(ReasonCode.CONTINUE_AUTHENTICATION.value(),
-                    props.binary(PropertyId.AUTHENTICATION_DATA, BinaryData.wrap(step.data())).build()));
+            int code = faults.contains(Fault.AUTH_CONTINUE_WRONG_REASON_CODE) ? ReasonCode.RE_AUTHENTICATE.value()
+                    : ReasonCode.CONTINUE_AUTHENTICATION.value();
+            send(c, new Auth(code, props.binary(PropertyId.AUTHENTICATION_DATA, BinaryData.wrap(step.data())).build()));
             return;
         }
         c.username = step.username();
@@ -476,9 +548,13 @@ public final class BrokerCore {
         if (clientId.isEmpty()) {
             // MQTT-3.1.3-6: a unique identifier is assigned; 5.0 returns it (MQTT-3.1.3-7, MQTT-3.2.2-16)
             enforce(c, "MQTT-3.1.3-6", "MQTT-3.1.3-6");
-            do {
-                clientId = "auto-" + Long.toString(++assignedIds, 36) + "-" + Integer.toHexString(random.nextInt() & 0xFFFF);
-            } while (sessions.containsKey(clientId));
+            if (faults.contains(Fault.ASSIGNED_CLIENT_ID_NOT_UNIQUE)) {
+                clientId = "auto-client";
+            } else {
+                do {
+                    clientId = "auto-" + Long.toString(++assignedIds, 36) + "-" + Integer.toHexString(random.nextInt() & 0xFFFF);
+                } while (sessions.containsKey(clientId));
+            }
             assigned = true;
         }
         c.clientId = clientId;
@@ -504,6 +580,7 @@ public final class BrokerCore {
         }
         Session session = sessions.get(clientId);
         boolean sessionPresent;
+        boolean createdPersistent = session == null && !connect.cleanStart();
         if (cleanStart || session == null) {
             if (session != null) {
                 // MQTT-3.1.2-6 (3.1.1) / MQTT-3.1.2-4 (5.0): discard any existing session
@@ -530,6 +607,9 @@ public final class BrokerCore {
         if (faults.contains(Fault.SESSION_PRESENT_ON_CLEAN_START) && connect.cleanStart()) {
             sessionPresent = true;
         }
+        if (faults.contains(Fault.SESSION_PRESENT_FOR_NEW_SESSION) && createdPersistent) {
+            sessionPresent = true;
+        }
         session.connection = c;
         session.version = c.version;
         session.expiresAt = Session.NEVER;
@@ -540,9 +620,14 @@ public final class BrokerCore {
         } else {
             session.expiryInterval = connect.cleanStart() ? 0 : NEVER_EXPIRES;
         }
-        session.will = connect.will();
-        session.willDelay = connect.will() == null ? 0
-                : connect.will().properties().number(PropertyId.WILL_DELAY_INTERVAL, 0);
+        if (faults.contains(Fault.NEW_PERSISTENT_SESSION_NOT_KEPT) && createdPersistent) {
+            session.expiryInterval = 0;
+        }
+        if (connect.will() != null || !faults.contains(Fault.WILL_KEPT_AFTER_DISCONNECT)) {
+            session.will = connect.will();
+        }
+        session.willDelay = session.will == null ? 0
+                : session.will.properties().number(PropertyId.WILL_DELAY_INTERVAL, 0);
         if (connect.will() != null) {
             enforce(c, "MQTT-3.1.2-8", "MQTT-3.1.2-7");
         }
@@ -560,7 +645,7 @@ public final class BrokerCore {
             if (limits.receiveMaximum() != 65_535) {
                 ack.number(PropertyId.RECEIVE_MAXIMUM, limits.receiveMaximum());
             }
-            if (limits.maximumQos() < 2) {
+            if (limits.maximumQos() < 2 && !faults.contains(Fault.MAXIMUM_QOS_NOT_ANNOUNCED)) {
                 enforce(c, "", "MQTT-3.2.2-9");
                 ack.number(PropertyId.MAXIMUM_QOS, limits.maximumQos());
             }
@@ -600,14 +685,30 @@ public final class BrokerCore {
                 if (authData != null) {
                     ack.binary(PropertyId.AUTHENTICATION_DATA, BinaryData.wrap(authData));
                 }
+            } else if (faults.contains(Fault.AUTH_METHOD_ANNOUNCED_UNASKED)) {
+                ack.string(PropertyId.AUTHENTICATION_METHOD, Scram.METHOD);
             } else {
                 enforce(c, "", "MQTT-4.12.0-6");
+            }
+            if (faults.contains(Fault.USER_PROPERTY_IGNORES_MAXIMUM_PACKET_SIZE) && c.requestProblemInformation) {
+                ack.userProperty("broker", "mqtt-harness reference broker");
             }
         }
         c.state = Connection.State.CONNECTED;
         // MQTT-3.2.0-1: CONNACK first; MQTT-3.1.4-4 (3.1.1) / MQTT-3.1.4-5 (5.0): success code 0
         enforce(c, "MQTT-3.2.0-1,MQTT-3.1.4-4", "MQTT-3.2.0-1,MQTT-3.1.4-5");
-        send(c, new Connack(sessionPresent, 0, ack.build()));
+        int code = 0;
+        if (faults.contains(Fault.ANONYMOUS_ACCEPTED_WITH_REFUSAL_CODE) && connect.username() == null) {
+            code = v5 ? ReasonCode.NOT_AUTHORIZED.value() : ReturnCode311.NOT_AUTHORIZED;
+        }
+        Connack connack = new Connack(sessionPresent, code, ack.build());
+        if (sessionPresent && faults.contains(Fault.QUEUED_SENT_BEFORE_CONNACK)) {
+            resumeDeliveries(c, session);
+            drain(c, session);
+            send(c, connack);
+            return;
+        }
+        send(c, connack);
         if (sessionPresent) {
             resumeDeliveries(c, session);
         }
@@ -619,29 +720,67 @@ public final class BrokerCore {
      * 5.0 MQTT-3.2.2-6/-7). In 3.1.1 a code the version lacks closes without CONNACK.
      */
     private void refuse(Connection c, int code, String reason) {
+        refuse(c, code, reason, false);
+    }
+
+    /** As {@link #refuse(Connection, int, String)}; {@code keepOpen} only for faults that leave the connection open. */
+    private void refuse(Connection c, int code, String reason, boolean keepOpen) {
         boolean v5 = c.version == null || c.v5();
         boolean sessionPresent = faults.contains(Fault.SESSION_PRESENT_ON_REJECT);
         if (v5) {
             if (ReasonCode.of(code, PacketType.CONNACK) != null) {
                 enforce(c, "", "MQTT-3.2.2-6,MQTT-3.2.2-7");
-                Properties props = c.requestProblemInformation
-                        ? Properties.of(Property.string(PropertyId.REASON_STRING, truncate(reason))) : Properties.EMPTY;
-                Connack ack = new Connack(sessionPresent, code, props);
-                if (MqttEncoder.size(ack, MqttVersion.V5) > c.clientMaximumPacketSize) {
-                    ack = new Connack(sessionPresent, code, Properties.EMPTY); // MQTT-3.2.2-19
+                Properties.Builder pb = Properties.builder();
+                if (c.requestProblemInformation) {
+                    pb.string(PropertyId.REASON_STRING, truncate(reason));
+                    if (faults.contains(Fault.USER_PROPERTY_IGNORES_MAXIMUM_PACKET_SIZE)) {
+                        pb.userProperty("broker", "mqtt-harness reference broker");
+                    }
                 }
-                sendRaw(c, MqttEncoder.encodeUnchecked(ack, MqttVersion.V5), ack);
+                int wire = faults.contains(Fault.CONNACK_311_RETURN_CODES) ? code311(code) : code;
+                Connack ack = new Connack(sessionPresent, wire, pb.build());
+                if (MqttEncoder.size(ack, MqttVersion.V5) > c.clientMaximumPacketSize
+                        && !faults.contains(Fault.REASON_STRING_IGNORES_MAXIMUM_PACKET_SIZE)
+                        && !faults.contains(Fault.USER_PROPERTY_IGNORES_MAXIMUM_PACKET_SIZE)) {
+                    ack = new Connack(sessionPresent, wire, Properties.EMPTY); // MQTT-3.2.2-19
+                }
+                sendRaw(c, connackBytes(c, MqttEncoder.encodeUnchecked(ack, MqttVersion.V5)), ack);
             }
         } else if (ReturnCode311.isConnackCode(code)) {
             enforce(c, "MQTT-3.2.2-4,MQTT-3.2.2-5", "");
             Connack ack = new Connack(sessionPresent, code, Properties.EMPTY);
             sendRaw(c, MqttEncoder.encodeUnchecked(ack, c.version), ack);
         }
-        if (faults.contains(Fault.REJECT_WITHOUT_CLOSE)) {
+        if (keepOpen || faults.contains(Fault.REJECT_WITHOUT_CLOSE)) {
             c.closing = true; // ignores the client, but leaves the connection open
             return;
         }
         closeNow(c, reason, false);
+    }
+
+    /** Fault CONNACK_311_RETURN_CODES: the 3.1.1 return code a 5.0 refusal was meant as. */
+    private static int code311(int code) {
+        switch (code) {
+            case 0x84: return ReturnCode311.UNACCEPTABLE_PROTOCOL_VERSION;
+            case 0x85: return ReturnCode311.IDENTIFIER_REJECTED;
+            case 0x86: return ReturnCode311.BAD_USER_NAME_OR_PASSWORD;
+            case 0x87:
+            case 0x8C:
+                return ReturnCode311.NOT_AUTHORIZED;
+            default: return 0x03; // 3.1.1's Server unavailable
+        }
+    }
+
+    /** Fault CONNACK_RESERVED_FLAGS_SET: a reserved bit of the Acknowledge Flags set in a 5.0 CONNACK. */
+    private byte[] connackBytes(Connection c, byte[] bytes) {
+        if (faults.contains(Fault.CONNACK_RESERVED_FLAGS_SET) && c.v5() && bytes.length > 2) {
+            int flags = 2;
+            while (flags < bytes.length && (bytes[flags - 1] & 0x80) != 0) {
+                flags++; // past the Remaining Length
+            }
+            bytes[flags] |= 0x02;
+        }
+        return bytes;
     }
 
     // ================================================================ PUBLISH from a client
@@ -652,7 +791,8 @@ public final class BrokerCore {
         if (v5) {
             long alias = p.properties().number(PropertyId.TOPIC_ALIAS, 0);
             if (alias != 0) {
-                if (alias > limits.topicAliasMaximum()) {
+                if (alias > limits.topicAliasMaximum()
+                        || (faults.contains(Fault.CLIENT_TOPIC_ALIAS_MAXIMUM_REFUSED) && alias == limits.topicAliasMaximum())) {
                     // MQTT-3.2.2-17/-18 broken by the client; §3.3.2.3.4: DISCONNECT 0x94
                     enforce(c, "", "MQTT-3.2.2-17,MQTT-3.2.2-18,MQTT-3.3.2-9");
                     protocolError(c, ReasonCode.TOPIC_ALIAS_INVALID, "Topic Alias " + alias + " exceeds the maximum "
@@ -707,13 +847,18 @@ public final class BrokerCore {
             rc = ReasonCode.PAYLOAD_FORMAT_INVALID.value(); // §3.3.2.3.2: the receiver MAY check
             why = "payload is not UTF-8 although the Payload Format Indicator says so";
         }
+        if (rc != 0 && !v5 && p.qos() != QoS.AT_MOST_ONCE && faults.contains(Fault.UNAUTHORIZED_PUBLISH_NOT_ACKNOWLEDGED)) {
+            return; // neither the acknowledgement MQTT-3.3.5-2 asks for nor a close
+        }
         if (rc == 0) {
             long expiry = v5 ? p.properties().number(PropertyId.MESSAGE_EXPIRY_INTERVAL, -1) : -1;
             AppMessage m = new AppMessage(topic, p.payload(), p.qos(), p.retain(),
                     v5 ? AppMessage.messageProperties(p.properties()) : Properties.EMPTY, c.clientId, now,
                     expiry < 0 ? -1 : now + expiry * 1000);
-            if (p.retain()) {
+            if (p.retain() && !(p.qos() == QoS.AT_MOST_ONCE && faults.contains(Fault.RETAINED_QOS0_IGNORED))) {
                 retain(c, m);
+            } else if (p.retain()) {
+                // fault RETAINED_QOS0_IGNORED: the older retained message stays
             } else if (faults.contains(Fault.RETAIN_0_REPLACES_RETAINED)) {
                 retained.put(topic.toString(), m.withRetain(true));
             } else {
@@ -796,31 +941,81 @@ public final class BrokerCore {
         QoS qos;
         boolean retainAsPublished;
         List<Long> subscriptionIds;
+        List<Subscription> subs;
+    }
+
+    /** Faults PLUS_MATCHES_SEVERAL_LEVELS and TOPIC_MATCHING_IGNORES_CASE: what the wrong matcher accepts. */
+    private boolean wronglyMatches(String filter, String topic) {
+        if (faults.contains(Fault.TOPIC_MATCHING_IGNORES_CASE)
+                && TopicFilter.matches(filter.toLowerCase(java.util.Locale.ROOT), topic.toLowerCase(java.util.Locale.ROOT))) {
+            return true;
+        }
+        if (faults.contains(Fault.PLUS_MATCHES_SEVERAL_LEVELS) && filter.contains("+")) {
+            StringBuilder re = new StringBuilder();
+            for (String level : filter.split("/", -1)) {
+                if (re.length() > 0) {
+                    re.append('/');
+                }
+                re.append(level.equals("+") ? ".*" : level.equals("#") ? ".*" : java.util.regex.Pattern.quote(level));
+            }
+            return !topic.startsWith("$") && topic.matches(re.toString());
+        }
+        return false;
     }
 
     private void route(AppMessage m) {
         String topic = m.topic().toString();
         Map<Session, Match> matches = new LinkedHashMap<>();
         boolean dollarFault = faults.contains(Fault.DOLLAR_TOPIC_MATCHED_BY_WILDCARD);
-        subscriptions.match(dollarFault && topic.startsWith("$") ? "x" + topic.substring(1) : topic, sub -> {
+        java.util.function.Consumer<Subscription> onMatch = sub -> {
+            if (faults.contains(Fault.WILDCARD_GRANTED_BUT_NEVER_MATCHED) && TopicFilter.unchecked(sub.filter).hasWildcard()) {
+                return;
+            }
             if (sub.noLocal && sub.session.clientId.equals(m.publisher()) && !faults.contains(Fault.NO_LOCAL_IGNORED)) {
                 enforced("5.0 MQTT-3.8.3-3");
                 return;
             }
             Match mt = matches.computeIfAbsent(sub.session, k -> new Match());
             QoS q = faults.contains(Fault.QOS_NOT_DOWNGRADED) ? m.qos() : QoS.min(m.qos(), sub.qos);
-            mt.qos = mt.qos == null ? q : (q.value() > mt.qos.value() ? q : mt.qos);
+            boolean lowest = faults.contains(Fault.OVERLAP_LOWEST_QOS);
+            mt.qos = mt.qos == null ? q : ((q.value() > mt.qos.value()) != lowest ? q : mt.qos);
             mt.retainAsPublished |= sub.retainAsPublished;
+            if (mt.subs == null) {
+                mt.subs = new ArrayList<>(2);
+            }
+            mt.subs.add(sub);
             if (sub.subscriptionId != 0 && !faults.contains(Fault.SUBSCRIPTION_IDENTIFIER_DROPPED)) {
                 if (mt.subscriptionIds == null) {
                     mt.subscriptionIds = new ArrayList<>(2);
+                } else if (faults.contains(Fault.SUBSCRIPTION_IDENTIFIERS_ONLY_FIRST)) {
+                    return;
                 }
                 mt.subscriptionIds.add(sub.subscriptionId);
             }
-        });
+        };
+        subscriptions.match(dollarFault && topic.startsWith("$") ? "x" + topic.substring(1) : topic, onMatch);
+        if (faults.contains(Fault.PLUS_MATCHES_SEVERAL_LEVELS) || faults.contains(Fault.TOPIC_MATCHING_IGNORES_CASE)) {
+            // faults of the matcher: subscriptions a wrong matcher also finds
+            for (Session s : sessions.values()) {
+                for (Subscription sub : s.subscriptions.values()) {
+                    if (!sub.shared() && !TopicFilter.matches(sub.filter, topic) && wronglyMatches(sub.filter, topic)) {
+                        onMatch.accept(sub);
+                    }
+                }
+            }
+        }
         for (Map.Entry<Session, Match> e : matches.entrySet()) {
             Match mt = e.getValue();
             Session s = e.getKey();
+            if (faults.contains(Fault.COPY_PER_SUBSCRIPTION_WRONG_IDENTIFIER) && mt.subs.size() > 1) {
+                // one copy per subscription, each with the identifier of the first
+                List<Long> first = mt.subscriptionIds == null ? List.of() : List.of(mt.subscriptionIds.get(0));
+                for (Subscription sub : mt.subs) {
+                    boolean flag = m.retain() && sub.retainAsPublished;
+                    deliver(s, new Outgoing(m, QoS.min(m.qos(), sub.qos), flag, first));
+                }
+                continue;
+            }
             boolean v5 = s.connection == null || s.connection.v5();
             boolean retainFlag = m.retain()
                     && (faults.contains(Fault.RETAIN_FLAG_KEPT_ON_FORWARD) || (mt.retainAsPublished
@@ -837,11 +1032,26 @@ public final class BrokerCore {
             if (member == null) {
                 return;
             }
-            QoS q = QoS.min(m.qos(), member.qos);
-            enforced("5.0 MQTT-4.8.2-3");
-            deliver(member.session, new Outgoing(m, q, m.retain() && member.retainAsPublished,
-                    member.subscriptionId == 0 ? List.of() : List.of(member.subscriptionId)));
+            deliverShared(group, member, m);
         });
+    }
+
+    /** One message to the member of a Shared Subscription group chosen for it. */
+    private void deliverShared(SharedGroup group, Subscription member, AppMessage m) {
+        QoS q = faults.contains(Fault.SHARED_QOS_NOT_DOWNGRADED) ? m.qos() : QoS.min(m.qos(), member.qos);
+        enforced("5.0 MQTT-4.8.2-3");
+        Outgoing o = new Outgoing(m, q, m.retain() && member.retainAsPublished,
+                member.subscriptionId == 0 ? List.of() : List.of(member.subscriptionId));
+        o.shared = group;
+        deliver(member.session, o);
+    }
+
+    /** Faults SHARED_*_REDISPATCHED: a shared delivery handed to another member of its group. */
+    private void redispatch(Session from, Outgoing o) {
+        Subscription other = o.shared.other(from);
+        if (other != null) {
+            deliverShared(o.shared, other, o.message);
+        }
     }
 
     /** Sends at once if the client is connected and its window allows, else queues (QoS > 0) or drops (QoS 0 offline). */
@@ -884,6 +1094,13 @@ public final class BrokerCore {
         if (!s.queue.isEmpty() && c.v5()) {
             enforced("5.0 MQTT-3.3.4-9");
         }
+        if (c.held != null && s.inflight.size() < c.clientReceiveMaximum) {
+            List<Packet> held = c.held;
+            c.held = null;
+            for (Packet p : held) {
+                send(c, p);
+            }
+        }
     }
 
     /** Puts one message on the wire: packet identifier, expiry, aliases, size limit. */
@@ -905,6 +1122,9 @@ public final class BrokerCore {
         if (v5) {
             props = forwardedProperties(c, m, o);
             int aliasMax = faults.contains(Fault.TOPIC_ALIAS_UNASKED) ? 10 : c.clientTopicAliasMaximum;
+            if (faults.contains(Fault.TOPIC_ALIAS_ABOVE_CLIENT_MAXIMUM) && aliasMax > 0) {
+                aliasMax++; // off by one
+            }
             if (aliasMax > 0) {
                 Integer alias = c.outboundAliases.get(topic.toString());
                 if (alias != null) {
@@ -999,6 +1219,10 @@ public final class BrokerCore {
         c.outboundAliases.clear(); // aliases do not survive the connection (MQTT-3.3.2-7)
         List<Outgoing> resend = new ArrayList<>(s.inflight.values());
         for (Outgoing o : resend) {
+            if (o.shared != null && faults.contains(Fault.SHARED_INFLIGHT_NOT_RESUMED)) {
+                s.inflight.remove(o.packetId);
+                continue;
+            }
             if (o.state == Outgoing.State.PUBREL_SENT) {
                 send(c, new Pubrel(o.packetId));
                 continue;
@@ -1023,6 +1247,9 @@ public final class BrokerCore {
         Outgoing o = s.inflight.get(a.packetId());
         if (o != null && o.qos == QoS.AT_LEAST_ONCE && o.state == Outgoing.State.PUBLISH_SENT) {
             s.inflight.remove(a.packetId()); // MQTT-4.3.2-3: acknowledged now
+            if (a.reasonCode() >= 0x80 && o.shared != null && faults.contains(Fault.SHARED_REFUSED_REDISPATCHED)) {
+                redispatch(s, o);
+            }
             drain(c, s);
         }
     }
@@ -1031,6 +1258,9 @@ public final class BrokerCore {
         Session s = c.session;
         Outgoing o = s.inflight.get(a.packetId());
         if (o == null || o.qos != QoS.EXACTLY_ONCE) {
+            if (o == null && s.abandoned.remove(a.packetId())) {
+                return; // fault UNSUBSCRIBE_ABANDONS_INFLIGHT: the delivery was dropped, its PUBREC ignored
+            }
             if (!faults.contains(Fault.PUBREL_MISSING)) {
                 send(c, new Pubrel(a.packetId(), c.v5() ? ReasonCode.PACKET_IDENTIFIER_NOT_FOUND.value() : 0, Properties.EMPTY));
             }
@@ -1040,6 +1270,9 @@ public final class BrokerCore {
             // MQTT-4.4.0-2: an error PUBREC acknowledges; not re-sent
             enforce(c, "", "MQTT-4.4.0-2");
             s.inflight.remove(a.packetId());
+            if (o.shared != null && faults.contains(Fault.SHARED_REFUSED_REDISPATCHED)) {
+                redispatch(s, o);
+            }
             drain(c, s);
             return;
         }
@@ -1085,9 +1318,26 @@ public final class BrokerCore {
         }
         List<Integer> codes = new ArrayList<>(sub.subscriptions().size());
         List<Runnable> retainedDeliveries = new ArrayList<>();
+        boolean anyNew = false;
+        boolean first = true;
         for (TopicSubscription ts : sub.subscriptions()) {
             TopicFilter filter = ts.filter();
             String text = filter.toString();
+            if (!first && faults.contains(Fault.SUBSCRIBE_ONLY_FIRST_FILTER)) {
+                codes.add(Math.min(ts.qos().value(), limits.maximumQos())); // answered as granted, never subscribed
+                continue;
+            }
+            first = false;
+            if (faults.contains(Fault.SUBACK_UNDEFINED_FAILURE_CODE) && text.startsWith("$") && !(v5 && filter.isShared())) {
+                codes.add(v5 ? ReasonCode.PROTOCOL_ERROR.value() : ReasonCode.NOT_AUTHORIZED.value());
+                anyNew = true;
+                continue;
+            }
+            if (faults.contains(Fault.QOS2_SUBSCRIPTION_REFUSED_WHEN_LIMITED) && ts.qos().value() > limits.maximumQos()) {
+                codes.add(v5 ? ReasonCode.UNSPECIFIED_ERROR.value() : ReturnCode311.SUBACK_FAILURE);
+                anyNew = true;
+                continue;
+            }
             boolean shared = v5 && filter.isShared();
             if (shared && !limits.sharedAvailable()) {
                 protocolError(c, ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED, "Shared Subscriptions are not supported");
@@ -1106,12 +1356,14 @@ public final class BrokerCore {
                 codes.add(v5 ? ReasonCode.NOT_AUTHORIZED.value() : ReturnCode311.SUBACK_FAILURE);
                 continue;
             }
-            QoS granted = QoS.of(Math.min(ts.qos().value(), limits.maximumQos()));
+            QoS granted = QoS.of(faults.contains(Fault.SUBACK_GRANTS_MAXIMUM_QOS) ? limits.maximumQos()
+                    : Math.min(ts.qos().value(), limits.maximumQos()));
             // MQTT-3.8.4-5 (3.1.1) / MQTT-3.8.4-6, -7 (5.0): one code per filter, the QoS granted
             enforce(c, "MQTT-3.8.4-5", "MQTT-3.8.4-6,MQTT-3.8.4-7");
             codes.add(granted.value());
             Subscription existing = s.subscriptions.get(text);
             boolean isNew = existing == null || faults.contains(Fault.SUBSCRIPTION_NOT_REPLACED);
+            anyNew |= isNew;
             Subscription target;
             if (isNew) {
                 target = shared ? new Subscription(s, text, filter.matchFilter(), filter.shareName())
@@ -1140,7 +1392,9 @@ public final class BrokerCore {
                 continue; // no retained messages for shared subscriptions (§3.8.4)
             }
             boolean send;
-            if (!v5) {
+            if (!isNew && faults.contains(Fault.RESUBSCRIBE_SENDS_NO_RETAINED)) {
+                send = false;
+            } else if (!v5) {
                 send = true; // MQTT-3.3.1-6, MQTT-3.8.4-3 (3.1.1): always (re-)sent
             } else if (ts.retainHandling() == 0) {
                 send = true; // MQTT-3.3.1-9
@@ -1156,9 +1410,18 @@ public final class BrokerCore {
             }
         }
         int packetId = faults.contains(Fault.SUBACK_WRONG_PACKET_ID) ? (sub.packetId() % 65_535) + 1 : sub.packetId();
+        if (!anyNew && faults.contains(Fault.SUBACK_MISSING_ON_RESUBSCRIBE)) {
+            return;
+        }
+        if (faults.contains(Fault.SUBACK_SINGLE_CODE)) {
+            codes = new ArrayList<>(codes.subList(0, 1));
+        }
+        if (faults.contains(Fault.SUBACK_CODES_REVERSED)) {
+            Collections.reverse(codes);
+        }
         // MQTT-3.8.4-1, -2: a SUBACK with the same packet identifier
         enforce(c, "MQTT-3.8.4-1,MQTT-3.8.4-2,MQTT-3.9.3-1", "MQTT-3.8.4-1,MQTT-3.8.4-2,MQTT-3.9.3-1");
-        send(c, new Suback(packetId, Properties.EMPTY, codes));
+        send(c, new Suback(packetId, ackProperties(c, "subscribed"), codes));
         for (Runnable r : retainedDeliveries) {
             r.run();
         }
@@ -1166,6 +1429,9 @@ public final class BrokerCore {
 
     /** Retained messages matching a new subscription, with RETAIN 1 (MQTT-3.3.1-8 of 3.1.1; §3.3.1.3 of 5.0). */
     private void sendRetained(Connection c, Subscription sub) {
+        if (faults.contains(Fault.WILDCARD_GRANTED_BUT_NEVER_MATCHED) && TopicFilter.unchecked(sub.filter).hasWildcard()) {
+            return;
+        }
         boolean dollarFault = faults.contains(Fault.DOLLAR_TOPIC_MATCHED_BY_WILDCARD);
         Iterator<AppMessage> it = retained.values().iterator();
         List<AppMessage> matched = new ArrayList<>();
@@ -1191,25 +1457,82 @@ public final class BrokerCore {
         Session s = c.session;
         List<Integer> codes = new ArrayList<>(u.filters().size());
         boolean any = false;
+        boolean first = true;
         for (TopicFilter f : u.filters()) {
             String text = f.toString();
+            if (!first && faults.contains(Fault.UNSUBSCRIBE_ONLY_FIRST_FILTER)) {
+                codes.add(ReasonCode.SUCCESS.value()); // answered as removed, never removed
+                continue;
+            }
+            first = false;
             // MQTT-3.10.4-1: compared character by character
             Subscription sub = faults.contains(Fault.UNSUBSCRIBE_IGNORED) ? null : s.subscriptions.remove(text);
+            if (faults.contains(Fault.UNSUBSCRIBE_MATCHES_WILDCARDS) && !f.hasWildcard()) {
+                // the wrong comparison: the filter taken as a topic, every subscription matching it removed
+                for (Iterator<Subscription> it = s.subscriptions.values().iterator(); it.hasNext(); ) {
+                    Subscription other = it.next();
+                    if (!other.shared() && TopicFilter.matches(other.filter, text)) {
+                        it.remove();
+                        removeSubscription(other);
+                        sub = sub == null ? other : sub;
+                    }
+                }
+            }
             if (sub != null) {
                 removeSubscription(sub);
+                if (faults.contains(Fault.UNSUBSCRIBE_ABANDONS_INFLIGHT)) {
+                    abandonInflight(s, sub);
+                }
                 any = true;
                 codes.add(ReasonCode.SUCCESS.value());
             } else {
                 codes.add(faults.contains(Fault.UNSUBSCRIBE_IGNORED) ? ReasonCode.SUCCESS.value()
+                        : faults.contains(Fault.UNSUBACK_UNDEFINED_CODE) ? ReasonCode.NO_MATCHING_SUBSCRIBERS.value()
                         : ReasonCode.NO_SUBSCRIPTION_EXISTED.value());
             }
         }
         if (!any && faults.contains(Fault.UNSUBACK_MISSING_WHEN_NONE)) {
             return;
         }
+        if (faults.contains(Fault.UNSUBACK_CODES_REVERSED)) {
+            Collections.reverse(codes);
+        }
+        int packetId = faults.contains(Fault.UNSUBACK_WRONG_PACKET_ID) ? (u.packetId() % 65_535) + 1 : u.packetId();
         // MQTT-3.10.4-2, -4, -5: stop delivering, and always answer with UNSUBACK and the same identifier
         enforce(c, "MQTT-3.10.4-2,MQTT-3.10.4-4,MQTT-3.10.4-5", "MQTT-3.10.4-2,MQTT-3.10.4-4,MQTT-3.10.4-5");
-        send(c, new Unsuback(u.packetId(), Properties.EMPTY, c.v5() ? codes : List.of()));
+        send(c, new Unsuback(packetId, ackProperties(c, "unsubscribed"), c.v5() ? codes : List.of()));
+    }
+
+    /** Fault UNSUBSCRIBE_ABANDONS_INFLIGHT: QoS 2 deliveries begun for a removed subscription are dropped. */
+    private void abandonInflight(Session s, Subscription sub) {
+        for (Iterator<Outgoing> it = s.inflight.values().iterator(); it.hasNext(); ) {
+            Outgoing o = it.next();
+            if (o.qos == QoS.EXACTLY_ONCE && o.state == Outgoing.State.PUBLISH_SENT
+                    && TopicFilter.matches(sub.matchFilter, o.message.topic().toString())) {
+                it.remove();
+                s.abandoned.add(o.packetId);
+            }
+        }
+    }
+
+    /**
+     * Properties of a SUBACK / UNSUBACK: none. Only the faults that ignore the client's Maximum Packet
+     * Size add a Reason String or User Property (as asked for by Request Problem Information).
+     */
+    private Properties ackProperties(Connection c, String why) {
+        if (!c.v5() || !c.requestProblemInformation
+                || (!faults.contains(Fault.REASON_STRING_IGNORES_MAXIMUM_PACKET_SIZE)
+                && !faults.contains(Fault.USER_PROPERTY_IGNORES_MAXIMUM_PACKET_SIZE))) {
+            return Properties.EMPTY;
+        }
+        Properties.Builder b = Properties.builder();
+        if (faults.contains(Fault.REASON_STRING_IGNORES_MAXIMUM_PACKET_SIZE)) {
+            b.string(PropertyId.REASON_STRING, why);
+        }
+        if (faults.contains(Fault.USER_PROPERTY_IGNORES_MAXIMUM_PACKET_SIZE)) {
+            b.userProperty("broker", "mqtt-harness reference broker");
+        }
+        return b.build();
     }
 
     private void removeSubscription(Subscription sub) {
@@ -1250,7 +1573,12 @@ public final class BrokerCore {
         if (faults.contains(Fault.WILL_ON_NORMAL_DISCONNECT)) {
             publishWill = true;
         }
+        Session s = c.session;
+        Will kept = !publishWill && s != null && faults.contains(Fault.WILL_KEPT_AFTER_DISCONNECT) ? s.will : null;
         closeNow(c, "client sent DISCONNECT", publishWill);
+        if (kept != null && sessions.get(s.clientId) == s) {
+            s.will = kept; // fault: the Will stays with the session
+        }
     }
 
     /** A protocol violation after CONNECT: 5.0 DISCONNECT with the reason, then close; 3.1.1 close (MQTT-4.8.0-1). */
@@ -1353,8 +1681,17 @@ public final class BrokerCore {
         enforced(v5 ? "5.0 MQTT-3.1.2-8" : "3.1.1 MQTT-3.1.2-8");
         enforced(v5 ? (w.retain() ? "5.0 MQTT-3.1.2-15" : "5.0 MQTT-3.1.2-14")
                 : (w.retain() ? "3.1.1 MQTT-3.1.2-17" : "3.1.1 MQTT-3.1.2-16"));
+        Properties forwarded = wp.without(PropertyId.WILL_DELAY_INTERVAL);
+        if (faults.contains(Fault.WILL_USER_PROPERTIES_REORDERED)) {
+            List<Property> list = new ArrayList<>(forwarded.list());
+            List<Property> users = new ArrayList<>();
+            list.removeIf(pp -> pp.id() == PropertyId.USER_PROPERTY && users.add(pp));
+            Collections.reverse(users);
+            list.addAll(users);
+            forwarded = Properties.of(list);
+        }
         AppMessage m = new AppMessage(w.topic(), w.payload(), w.qos(), retain,
-                AppMessage.messageProperties(wp.without(PropertyId.WILL_DELAY_INTERVAL)), s.clientId, now,
+                AppMessage.messageProperties(forwarded), s.clientId, now,
                 expiry < 0 ? -1 : now + expiry * 1000);
         if (retain) {
             retainWill(m);
@@ -1376,6 +1713,23 @@ public final class BrokerCore {
         if (s.willDueAt != Session.NEVER) {
             publishWill(s); // MQTT-3.1.2-8 (5.0): at the latest when the session ends
         }
+        if (faults.contains(Fault.RETAINED_DELETED_WITH_SESSION)) {
+            retained.values().removeIf(m -> s.clientId.equals(m.publisher()));
+        }
+        if (faults.contains(Fault.SHARED_INFLIGHT_REDISPATCHED)) {
+            List<Outgoing> cut = new ArrayList<>();
+            for (Outgoing o : s.inflight.values()) {
+                if (o.shared != null && o.state == Outgoing.State.PUBLISH_SENT) {
+                    cut.add(o);
+                }
+            }
+            for (Subscription sub : s.subscriptions.values()) {
+                removeSubscription(sub); // leave the groups first, so that another member gets the messages
+            }
+            for (Outgoing o : cut) {
+                redispatch(s, o);
+            }
+        }
         for (Subscription sub : s.subscriptions.values()) {
             removeSubscription(sub);
         }
@@ -1389,7 +1743,20 @@ public final class BrokerCore {
     // ================================================================ output helpers
 
     private void send(Connection c, Packet p) {
-        sendRaw(c, encode(c, p), p);
+        if (faults.contains(Fault.NON_PUBLISH_HELD_AT_RECEIVE_MAXIMUM) && c.session != null
+                && (p.type() == PacketType.PINGRESP || p.type() == PacketType.SUBACK || p.type() == PacketType.UNSUBACK)
+                && c.session.inflight.size() >= c.clientReceiveMaximum) {
+            if (c.held == null) {
+                c.held = new ArrayList<>();
+            }
+            c.held.add(p); // fault: replies wait behind the PUBLISH quota
+            return;
+        }
+        byte[] bytes = encode(c, p);
+        if (p.type() == PacketType.CONNACK) {
+            bytes = connackBytes(c, bytes);
+        }
+        sendRaw(c, bytes, p);
     }
 
     private byte[] encode(Connection c, Packet p) {

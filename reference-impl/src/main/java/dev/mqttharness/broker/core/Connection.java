@@ -44,6 +44,8 @@ final class Connection {
     AuthExchange authExchange;
     /** Set once the broker has decided to close: nothing from the client is processed afterwards. */
     boolean closing;
+    /** Fault NON_PUBLISH_HELD_AT_RECEIVE_MAXIMUM only: replies held back while the client's quota is used up. */
+    java.util.List<dev.mqttharness.spec.packet.Packet> held;
 
     Connection(long id, MqttDecoder decoder, ConnectionInfo info, long now) {
         this.id = id;

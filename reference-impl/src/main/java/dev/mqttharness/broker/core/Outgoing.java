@@ -14,6 +14,8 @@ final class Outgoing {
     int packetId;
     /** Set only by the DUP_PROPAGATED fault: the first transmission copies the publisher's DUP 1. */
     boolean propagatedDup;
+    /** The Shared Subscription group this delivery was chosen for, or null (faults on shared deliveries use it). */
+    SharedGroup shared;
     State state = State.QUEUED;
 
     Outgoing(AppMessage message, QoS qos, boolean retainFlag, List<Long> subscriptionIds) {

@@ -30,6 +30,8 @@ final class Session {
     final LinkedHashMap<Integer, Outgoing> inflight = new LinkedHashMap<>();
     /** QoS 2 packet identifiers received from the client whose PUBREL has not come yet. */
     final Set<Integer> inboundQos2 = new HashSet<>();
+    /** Fault UNSUBSCRIBE_ABANDONS_INFLIGHT only: identifiers of deliveries dropped by an UNSUBSCRIBE. */
+    final Set<Integer> abandoned = new HashSet<>();
     private int lastPacketId;
 
     Will will;

@@ -18,6 +18,20 @@ final class SharedGroup {
         this.matchFilter = matchFilter;
     }
 
+    /** Another member than {@code not}, connected ones first, or null (faults that re-dispatch use it). */
+    Subscription other(Session not) {
+        Subscription fallback = null;
+        for (Subscription s : members) {
+            if (s.session != not) {
+                if (s.session.connection != null) {
+                    return s;
+                }
+                fallback = fallback == null ? s : fallback;
+            }
+        }
+        return fallback;
+    }
+
     /** The member that gets the next message: connected members first, round-robin. */
     Subscription pick() {
         int n = members.size();

@@ -60,6 +60,11 @@ public final class MqttDecoder {
     private String connectName;
     private boolean failed;
     private long consumed;
+    // fault injection only (a deliberately wrong broker): see resumeAfterMalformed / acceptAnyProtocolName
+    private boolean resume;
+    private boolean anyProtocolName;
+    /** Bytes of a rejected packet of known length still to pass over (only with {@link #resume}). */
+    private long skip;
 
     // a fixed header split across chunks
     private final byte[] header = new byte[5];
@@ -124,6 +129,26 @@ public final class MqttDecoder {
         return connectName;
     }
 
+    /**
+     * For fault injection only (a broker made to skip a malformed packet instead of closing): after a
+     * packet whose length is known is rejected, decoding resumes with the next packet instead of
+     * stopping. A Remaining Length that cannot be read still stops the decoder, since the next packet
+     * cannot be found. A strict broker never turns this on.
+     */
+    public MqttDecoder resumeAfterMalformed(boolean on) {
+        this.resume = on;
+        return this;
+    }
+
+    /**
+     * For fault injection only (a broker that does not check the protocol name, MQTT-3.1.2-1): a CONNECT
+     * with any protocol name is decoded, its version taken from the protocol level alone.
+     */
+    public MqttDecoder acceptAnyProtocolName(boolean on) {
+        this.anyProtocolName = on;
+        return this;
+    }
+
     /** True once a Malformed was reported; later bytes are ignored. */
     public boolean failed() {
         return failed;
@@ -157,6 +182,15 @@ public final class MqttDecoder {
     /** Decodes {@code len} bytes at {@code off}, passing each result to {@code sink} in order. */
     public void feed(byte[] b, int off, int len, Consumer<? super DecodeResult> sink) {
         while (len > 0 && !failed) {
+            if (skip > 0) {
+                // the rest of a rejected packet (resumeAfterMalformed)
+                int n = (int) Math.min(skip, len);
+                skip -= n;
+                consumed += n;
+                off += n;
+                len -= n;
+                continue;
+            }
             if (pending != null) {
                 int n = Math.min(len, pendingTotal - pendingLen);
                 if (pendingLen + n > pending.length) {
@@ -190,7 +224,10 @@ public final class MqttDecoder {
                 int total = r;
                 int have = headerLen;
                 headerLen = 0;
-                if (!checkedHeader(header, 0, total, sink)) {
+                if (!checkedHeader(header, 0, total, have, sink)) {
+                    if (resume && !failed) {
+                        continue;
+                    }
                     return;
                 }
                 if (total == have) {
@@ -214,7 +251,10 @@ public final class MqttDecoder {
                 return;
             }
             int total = r;
-            if (!checkedHeader(b, off, total, sink)) {
+            if (!checkedHeader(b, off, total, 0, sink)) {
+                if (resume && !failed) {
+                    continue;
+                }
                 return;
             }
             if (total <= len) {
@@ -282,10 +322,16 @@ public final class MqttDecoder {
      * Judges the fixed header before the body is read: packet type, reserved flags, direction and
      * size. Reports a failure to {@code sink} and returns false if the packet is rejected.
      */
-    private boolean checkedHeader(byte[] b, int off, int total, Consumer<? super DecodeResult> sink) {
+    private boolean checkedHeader(byte[] b, int off, int total, int taken, Consumer<? super DecodeResult> sink) {
         Malformed m = judgeHeader(b[off] & 0xFF, total);
         if (m != null) {
-            failed = true;
+            if (resume) {
+                // the packet's length is known: pass over it ({@code taken} of its bytes are already read)
+                consumed += taken;
+                skip = total - taken;
+            } else {
+                failed = true;
+            }
             sink.accept(m);
             return false;
         }
@@ -345,7 +391,7 @@ public final class MqttDecoder {
     }
 
     private void emit(DecodeResult r, int length, Consumer<? super DecodeResult> sink) {
-        if (r instanceof Malformed) {
+        if (r instanceof Malformed && !resume) {
             failed = true;
         }
         consumed += length;
@@ -422,12 +468,12 @@ public final class MqttDecoder {
         int level = c.u8(format);
         connectName = name;
         connectLevel = level;
-        if (!nameOk) {
+        if (!nameOk && !anyProtocolName) {
             c.pos = nameAt;
             throw c.fail(0x84, "protocol name is '" + printable(name) + "', not 'MQTT'", "MQTT-3.1.2-1");
         }
         MqttVersion v = MqttVersion.fromLevel(level);
-        if (v == null || !v.protocolName().equals(name)) {
+        if (v == null || (!anyProtocolName && !v.protocolName().equals(name))) {
             c.pos--;
             // 3.1.1 answers CONNACK 0x01, 5.0 may answer 0x84; both then close
             throw c.fail(0x84, "unsupported protocol level " + level + " for protocol name '" + name + "'",
