@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mqtt-harness", mixinStandardHelpOptions = true, version = "mqtt-harness 0.1.0",
         description = "Conformance and fuzz testing of MQTT 3.1.1 and 5.0 brokers.",
         subcommands = {CertifyCommand.class, FuzzCommand.class, ReplayCommand.class, ReportCommand.class,
-                StatementsCommand.class, BrokerCommand.class, CommandLine.HelpCommand.class},
+                StatementsCommand.class, BrokerCommand.class, SelfCheckCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 passed, 1 failed (FAIL or regression), 2 bad usage, 3 environment failed, "
                 + "130 interrupted.", "See docs/cli.md."})
 public final class MqttHarness implements Runnable {
@@ -85,6 +85,6 @@ public final class MqttHarness implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "a command is needed: certify, fuzz, replay, report, statements or broker");
+                "a command is needed: certify, fuzz, replay, report, statements, broker or selfcheck");
     }
 }

@@ -92,8 +92,12 @@ public final class ReferenceBrokerMain {
             for (var v : f.versions()) {
                 ids.add(v.label() + " " + String.join(",", f.statements(v)));
             }
-            System.out.printf("%-42s %-60s %s%n", f.id(), String.join("; ", ids), f.mistake());
+            String needs = f.needs() == Fault.Needs.LIMITS ? " (shows with limits announced, e.g. --max-qos 1 --no-retain)"
+                    : f.needs() == Fault.Needs.DENIED_TOPIC ? " (shows with a --deny-publish filter)" : "";
+            System.out.printf("%-42s %-60s %s%s%n", f.id(), String.join("; ", ids), f.mistake(), needs);
         }
+        System.out.printf("%d faults; the suite's self-check runs each: mqtt-harness selfcheck (docs/self-check.md)%n",
+                Fault.values().length);
     }
 
     /** Parses command-line arguments (after an optional --config file) into a config. */

@@ -53,7 +53,10 @@ public final class Fixtures {
                 List.of(new SelfCheck.Mutant("retain-not-stored", "5.0", List.of("MQTT-3.3.1-5"), "forgets " + SCRIPT, false,
                         List.of(), List.of(), "no scenario covers it"),
                         new SelfCheck.Mutant("no-connack", "5.0", List.of("MQTT-3.2.0-1"), "no CONNACK", true,
-                                List.of("5.0 MQTT-3.2.0-1 FAIL"), List.of(), null)), 1234);
+                                List.of("5.0 MQTT-3.2.0-1 FAIL"),
+                                List.of("also broken: MQTT-3.1.4-5 PASS -> FAIL in ConnackScenarios.x " + SCRIPT,
+                                        "cut short: MQTT-3.2.2-1 PASS -> ERROR in ConnackScenarios.x"), null,
+                                List.of("ConnackScenarios.x"))), 1234);
         return new RunReport(RunReport.SCHEMA, "abc123", "mqtt-harness 0.1.0", "./mqtt-harness certify " + QUOTES,
                 1_700_000_000_000L, 1_700_000_065_000L, false, false, targets, traces, List.of(fuzz), self,
                 List.of("run note " + SCRIPT));

@@ -449,8 +449,12 @@ public final class BrokersFile {
             }
             JsonLocation l = where.find(at);
             String origin = file + (l == null ? "" : ":" + l.getLineNr());
+            String denied = b.deniedTopic();
+            if (denied != null && (denied.isEmpty() || denied.contains("+") || denied.contains("#"))) {
+                throw error(at + ".denied-topic", "must be a topic name (not empty, no wildcards)");
+            }
             return new TargetSpec(name, launch, versions, lacks, credentials, tls, ws, path(b.baseline()), ready,
-                    b.description(), origin);
+                    b.description(), origin, denied);
         }
 
         private Launch jvm(String at, RawBrokersFile.Broker b) {

@@ -21,6 +21,8 @@ import java.util.Set;
  * @param readyTimeout how long a start may take, readiness included
  * @param description  free text, or null
  * @param origin       where it is defined, {@code file:line}, for messages
+ * @param deniedTopic  a topic the broker refuses publications to for the harness's client, or null: the
+ *                     scenarios of unauthorized publishing (3.1.1 MQTT-3.3.5-2) publish there
  */
 public record TargetSpec(
         String name,
@@ -33,11 +35,19 @@ public record TargetSpec(
         Path baseline,
         Duration readyTimeout,
         String description,
-        String origin) {
+        String origin,
+        String deniedTopic) {
 
     public TargetSpec {
         versions = List.copyOf(versions);
         lacks = Set.copyOf(lacks);
+    }
+
+    /** A target without a denied topic (the form before {@code denied-topic} existed). */
+    public TargetSpec(String name, Launch launch, List<MqttVersion> versions, Set<Capability> lacks, Credentials credentials,
+                      TlsSettings tls, WebSocketSettings webSocket, Path baseline, Duration readyTimeout, String description,
+                      String origin) {
+        this(name, launch, versions, lacks, credentials, tls, webSocket, baseline, readyTimeout, description, origin, null);
     }
 
     /** False if brokers.yaml says the target lacks the feature. */
@@ -51,12 +61,14 @@ public record TargetSpec(
 
     /** A copy with another launch; for tests and tools that adjust a target. */
     public TargetSpec withLaunch(Launch l) {
-        return new TargetSpec(name, l, versions, lacks, credentials, tls, webSocket, baseline, readyTimeout, description, origin);
+        return new TargetSpec(name, l, versions, lacks, credentials, tls, webSocket, baseline, readyTimeout, description, origin,
+                deniedTopic);
     }
 
     /** A copy with another readiness bound. */
     public TargetSpec withReadyTimeout(Duration d) {
-        return new TargetSpec(name, launch, versions, lacks, credentials, tls, webSocket, baseline, d, description, origin);
+        return new TargetSpec(name, launch, versions, lacks, credentials, tls, webSocket, baseline, d, description, origin,
+                deniedTopic);
     }
 
     @Override

@@ -107,7 +107,9 @@ public final class Lifecycle {
                 ctx.nonStrict(id, check, expected, r.description() + " (refused and closed, but with another code than "
                         + codes(codes) + ")");
             } else {
-                ctx.check(id, r.closed() && codeOk && !disconnect, check, expected, r.description());
+                // a DISCONNECT before any CONNACK still refuses and closes: that packet is MQTT-3.14.0-1's
+                // business (judged below and by the trace checks), not a failure to refuse
+                ctx.check(id, r.closed() && codeOk, check, expected, r.description());
             }
         }
         if (v5 && ctx.declared().contains("MQTT-3.14.0-1")) {
@@ -295,6 +297,7 @@ public final class Lifecycle {
             // already closed: the close event tells
         }
         String before = "";
+        String undecoded = null;
         while (true) {
             Optional<ProbeClient.Event> e = p.next(p.timeout());
             if (e.isEmpty()) {
@@ -306,15 +309,21 @@ public final class Lifecycle {
                 String observed = "closed without a reason code" + before + " (" + ((ProbeClient.ClosedEvent) ev).reason() + ")";
                 ctx.pass(id, check, observed);
                 if (ctx.v5() && ctx.declared().contains(Outcomes.V5_SHOULD_SEND_REASON)) {
-                    ctx.nonStrict(Outcomes.V5_SHOULD_SEND_REASON, "the reason code is sent before closing",
-                            "DISCONNECT with the reason code, then close", observed);
+                    if (undecoded != null) {
+                        ctx.verdict(Outcomes.V5_SHOULD_SEND_REASON, dev.mqttharness.spec.verdict.Verdict.NOT_TESTED,
+                                "the reason code is sent before closing", "", "what the broker sent did not decode" + before);
+                    } else {
+                        ctx.nonStrict(Outcomes.V5_SHOULD_SEND_REASON, "the reason code is sent before closing",
+                                "DISCONNECT with the reason code, then close", observed);
+                    }
                 }
                 break;
             }
             if (ev instanceof ProbeClient.MalformedEvent) {
-                ctx.fail(id, check, expected, "malformed bytes from the broker: "
-                        + ((ProbeClient.MalformedEvent) ev).malformed().reason());
-                break;
+                // the trace checks judge the malformed packet; whether the broker then closes is still this rule's question
+                undecoded = ((ProbeClient.MalformedEvent) ev).malformed().reason();
+                before = before + ", after malformed bytes (" + undecoded + ")";
+                continue;
             }
             if (!(ev instanceof ProbeClient.PacketEvent)) {
                 continue; // undecoded bytes: a raw probe; the caller judges them
@@ -345,7 +354,8 @@ public final class Lifecycle {
         for (String s : DISCONNECT_STATEMENTS) {
             if (ctx.declared().contains(s) && !judged(ctx, s)) {
                 ctx.verdict(s, dev.mqttharness.spec.verdict.Verdict.NOT_TESTED, "broker DISCONNECT", "",
-                        "the broker sent no DISCONNECT here");
+                        undecoded != null ? "the broker's packet did not decode (" + undecoded + ")"
+                                : "the broker sent no DISCONNECT here");
             }
         }
     }
@@ -388,6 +398,17 @@ public final class Lifecycle {
 
     public static int lastReceivedSize(ScenarioContext ctx, ProbeClient p, PacketType type) {
         return lastReceivedBytes(ctx, p, type).length();
+    }
+
+    /** Every packet {@code p} received so far, in order (also those a wait already took). */
+    public static List<Packet> received(ScenarioContext ctx, ProbeClient p) {
+        List<Packet> out = new ArrayList<>();
+        for (TraceEvent e : ctx.trace().events()) {
+            if (e.kind() == TraceEvent.Kind.RECEIVED && e.connection().equals(p.name()) && e.packet() != null) {
+                out.add(e.packet());
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- deliveries

@@ -54,8 +54,10 @@ public final class Outcomes {
                         : packet + ", then closed") + " (" + ((ProbeClient.ClosedEvent) ev).reason() + ")");
             }
             if (ev instanceof ProbeClient.MalformedEvent) {
-                return new Reaction(false, rc, packet, false, "malformed bytes from the broker: "
-                        + ((ProbeClient.MalformedEvent) ev).malformed().reason());
+                // what the broker sent does not decode (the trace checks judge that); whether it then closes
+                // is still this reaction's question
+                packet = "malformed bytes from the broker (" + ((ProbeClient.MalformedEvent) ev).malformed().reason() + ")";
+                continue;
             }
             if (ev instanceof ProbeClient.BytesEvent) {
                 packet = packet == null ? ((ProbeClient.BytesEvent) ev).bytes().length + " undecoded bytes" : packet;
@@ -222,5 +224,25 @@ public final class Outcomes {
         }
         out.sort(null);
         return String.join(" or ", out);
+    }
+
+    /**
+     * Judges the pair of rules "leave out the Reason String / the User Properties rather than exceed the
+     * client's Maximum Packet Size" (e.g. 5.0 MQTT-3.9.2-1 / -2) for one packet of {@code size} bytes:
+     * both hold when it fits. When it does not, each fails only if the packet carries the property it is
+     * about, so that a broker adding User Properties is not blamed for Reason Strings (and the other way
+     * round); a packet too large with neither property fails both.
+     */
+    public static void judgePropertiesLeftOut(ScenarioContext ctx, String reasonStringId, String userPropertyId, int size,
+                                              long limit, dev.mqttharness.spec.packet.Properties props, String check,
+                                              String expected, String observed) {
+        boolean fits = size >= 0 && size <= limit;
+        boolean reason = props.has(dev.mqttharness.spec.packet.PropertyId.REASON_STRING);
+        boolean user = props.has(dev.mqttharness.spec.packet.PropertyId.USER_PROPERTY);
+        boolean neither = !reason && !user;
+        ctx.check(reasonStringId, fits || (!reason && !neither), "a Reason String is left out rather than " + check,
+                expected, observed);
+        ctx.check(userPropertyId, fits || (!user && !neither), "User Properties are left out rather than " + check,
+                expected, observed);
     }
 }

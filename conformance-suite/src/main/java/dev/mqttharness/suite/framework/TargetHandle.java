@@ -40,6 +40,11 @@ public interface TargetHandle {
     /** Time from launch to ready, or -1 if unknown. */
     long readyMillis();
 
+    /** A topic brokers.yaml says the broker refuses publications to for the harness's client, or null. */
+    default String deniedTopic() {
+        return null;
+    }
+
     /** The baseline file of expected verdicts, or null. */
     Path baseline();
 }

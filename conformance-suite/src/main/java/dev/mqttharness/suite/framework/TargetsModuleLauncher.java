@@ -69,7 +69,7 @@ public final class TargetsModuleLauncher implements TargetLauncher {
         args.addAll(FaultTargets.brokerArgs(name));
         return new TargetSpec(name, new Launch.Embedded(args), base.versions(), base.lacks(), base.credentials(), base.tls(),
                 base.webSocket(), null, base.readyTimeout(), "'" + base.name() + "' with faults " + FaultTargets.faults(name),
-                base.origin());
+                base.origin(), base.deniedTopic());
     }
 
     /** A running target as the suite sees it. */
@@ -143,6 +143,11 @@ public final class TargetsModuleLauncher implements TargetLauncher {
         @Override
         public long readyMillis() {
             return target.startupTime().toMillis();
+        }
+
+        @Override
+        public String deniedTopic() {
+            return target.spec().deniedTopic();
         }
 
         @Override

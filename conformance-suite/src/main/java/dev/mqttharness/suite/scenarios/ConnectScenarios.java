@@ -56,7 +56,7 @@ class ConnectScenarios {
     @Scenario
     @Verifies(version = V3_1_1, value = "MQTT-3.1.0-2")
     @Verifies(version = V5, value = {"MQTT-3.1.0-2", Outcomes.V5_SHOULD_SEND_REASON, "MQTT-3.14.2-1", "MQTT-3.14.2-2",
-            "MQTT-3.14.4-1", "MQTT-3.14.4-2"})
+            "MQTT-3.14.4-1", "MQTT-3.14.4-2", "MQTT-3.2.0-2"})
     void second_connect_closes_the_connection(ScenarioContext ctx) throws Exception {
         ProbeClient p = ctx.connect("twice");
         // MQTT-3.1.0-2: a second CONNECT is a protocol violation (5.0: Protocol Error, DISCONNECT 0x82);
@@ -64,6 +64,12 @@ class ConnectScenarios {
         p.send(ctx.connectBuilder("twice").build());
         Lifecycle.expectClose(ctx, p, "MQTT-3.1.0-2", "a second CONNECT closes the connection",
                 Set.of(ReasonCode.PROTOCOL_ERROR.value()), Long.MAX_VALUE);
+        if (ctx.v5()) {
+            // the second CONNECT must not be answered like the first
+            long connacks = Lifecycle.received(ctx, p).stream().filter(x -> x instanceof Connack).count();
+            ctx.check("MQTT-3.2.0-2", connacks == 1, "at most one CONNACK per connection", "one CONNACK",
+                    connacks + " CONNACKs on the connection");
+        }
     }
 
     @Scenario
@@ -324,7 +330,8 @@ class ConnectScenarios {
         byte[] b = got.toByteArray();
         String hex = b.length == 0 ? "nothing" : java.util.HexFormat.ofDelimiter(" ").formatHex(b);
         String observed = "received " + hex + (closed ? ", then the connection closed" : ", and the connection stayed open");
-        boolean v5Layout = b.length >= 4 && (b[0] & 0xFF) == 0x20 && (b[1] & 0xFF) == b.length - 2 && b[2] == 0
+        // the layout is told by the length and the code; the flags byte is judged below (Session Present, MQTT-3.2.2-6)
+        boolean v5Layout = b.length >= 4 && (b[0] & 0xFF) == 0x20 && (b[1] & 0xFF) == b.length - 2 && (b[2] & 0xFF) <= 1
                 && (b[3] & 0xFF) == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION.value();
         boolean v311Layout = b.length == 4 && (b[0] & 0xFF) == 0x20 && b[1] == 2 && b[2] == 0
                 && b[3] == ReturnCode311.UNACCEPTABLE_PROTOCOL_VERSION;

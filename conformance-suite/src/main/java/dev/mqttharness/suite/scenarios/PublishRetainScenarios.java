@@ -46,8 +46,14 @@ class PublishRetainScenarios {
         ctx.check(ctx.v5() ? "MQTT-3.3.1-9" : "MQTT-3.3.1-6", delivered,
                 "retained messages are sent on a new subscription", "the retained message after SUBACK", observed);
         if (!ctx.v5()) {
-            ctx.check("MQTT-3.3.1-8", got.map(Publish::retain).orElse(false), "RETAIN 1 on a message sent for a new subscription",
-                    "RETAIN 1", observed);
+            if (got.isEmpty()) {
+                // nothing was sent for the subscription: the flag of such a message cannot be judged (-5 / -6 fail above)
+                ctx.verdict("MQTT-3.3.1-8", dev.mqttharness.spec.verdict.Verdict.NOT_TESTED,
+                        "RETAIN 1 on a message sent for a new subscription", "RETAIN 1", observed);
+            } else {
+                ctx.check("MQTT-3.3.1-8", got.get().retain(), "RETAIN 1 on a message sent for a new subscription",
+                        "RETAIN 1", observed);
+            }
         }
     }
 

@@ -65,7 +65,7 @@ class PubrelScenarios {
         ctx.check(ctx.v5() ? "MQTT-4.3.3-11" : "MQTT-4.3.3-2", ok, "every PUBREL is answered by a PUBCOMP with its identifier",
                 "PUBCOMP id " + id, observed);
         if (ctx.v5()) {
-            ctx.check("MQTT-3.7.2-1", QosFlowScenarios.codeValid(comp, PacketType.PUBCOMP), "PUBCOMP uses a PUBCOMP reason code",
+            QosFlowScenarios.judgeCode(ctx, "MQTT-3.7.2-1", comp, PacketType.PUBCOMP, "PUBCOMP uses a PUBCOMP reason code",
                     "0x00 or 0x92 (Packet Identifier not found)", observed);
         }
     }

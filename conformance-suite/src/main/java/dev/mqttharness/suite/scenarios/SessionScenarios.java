@@ -5,6 +5,7 @@ import static dev.mqttharness.spec.MqttVersion.V5;
 
 import dev.mqttharness.client.ProbeClient;
 import dev.mqttharness.spec.catalog.Verifies;
+import dev.mqttharness.spec.packet.Connack;
 import dev.mqttharness.spec.packet.Connect;
 import dev.mqttharness.spec.packet.Packet;
 import dev.mqttharness.spec.packet.PacketFormat;
@@ -45,9 +46,9 @@ class SessionScenarios {
 
     @Scenario
     @Verifies(version = V3_1_1, value = {"MQTT-3.2.2-3", "MQTT-3.2.2-2", "MQTT-3.1.2-4", "MQTT-3.1.2-5", "MQTT-3.1.4-3",
-            "MQTT-4.1.0-1"})
+            "MQTT-4.1.0-1", "MQTT-3.2.0-1"})
     @Verifies(version = V5, value = {"MQTT-3.2.2-3", "MQTT-3.1.2-6", "MQTT-3.1.2-5", "MQTT-3.1.2-23", "MQTT-3.1.4-4",
-            "MQTT-4.1.0-1"})
+            "MQTT-4.1.0-1", "MQTT-3.2.0-1"})
     void persistent_session_keeps_subscriptions_and_queues_messages(ScenarioContext ctx) throws Exception {
         ctx.require(Capability.PERSISTENT_SESSIONS);
         String topic = ctx.topic("queued");
@@ -74,6 +75,11 @@ class SessionScenarios {
             throw new dev.mqttharness.suite.framework.SetupFailed("reconnect refused: " + back.describe());
         }
         String resumed = back.describe();
+        // a resumed session with messages waiting is where a broker is tempted to send them before the CONNACK
+        List<Packet> arrived = Lifecycle.received(ctx, back.probe());
+        ctx.check("MQTT-3.2.0-1", !arrived.isEmpty() && arrived.get(0) instanceof Connack,
+                "the CONNACK comes before the queued messages", "CONNACK first",
+                "first packet: " + (arrived.isEmpty() ? "none" : PacketFormat.describe(arrived.get(0))));
         ctx.check(ctx.v5() ? "MQTT-3.2.2-3" : "MQTT-3.2.2-2", back.sessionPresent(),
                 "Session Present 1 when the session is resumed", "CONNACK 0x00 with Session Present 1", resumed);
         if (ctx.v5()) {
@@ -108,8 +114,8 @@ class SessionScenarios {
     }
 
     @Scenario
-    @Verifies(version = V3_1_1, value = {"MQTT-3.1.2-6", "MQTT-3.1.4-3"})
-    @Verifies(version = V5, value = {"MQTT-3.1.2-4", "MQTT-3.1.4-4"})
+    @Verifies(version = V3_1_1, value = {"MQTT-3.1.2-6", "MQTT-3.1.4-3", "MQTT-3.2.2-1"})
+    @Verifies(version = V5, value = {"MQTT-3.1.2-4", "MQTT-3.1.4-4", "MQTT-3.2.2-2"})
     void clean_start_discards_the_previous_session(ScenarioContext ctx) throws Exception {
         ctx.require(Capability.PERSISTENT_SESSIONS);
         String topic = ctx.topic("old");
@@ -121,6 +127,11 @@ class SessionScenarios {
         pub.publish(Publish.of(topic, "queued", QoS.AT_LEAST_ONCE, 0, false));
         // Clean Session / Clean Start 1: the stored session, with its queued message, is gone
         ProbeClient clean = Lifecycle.reconnect(ctx, "clean", "c", b -> b.cleanStart(true));
+        Connack cleanAck = Lifecycle.lastReceived(ctx, clean, Connack.class);
+        // a stored session exists, yet a clean start begins a new one: Session Present 0
+        ctx.check(ctx.v5() ? "MQTT-3.2.2-2" : "MQTT-3.2.2-1", cleanAck != null && !cleanAck.sessionPresent(),
+                "Session Present 0 on a clean start, though a session was stored", "CONNACK 0x00 with Session Present 0",
+                cleanAck == null ? "no CONNACK" : PacketFormat.describe(cleanAck));
         List<Packet> delivered = clean.barrier();
         String id = ctx.v5() ? "MQTT-3.1.2-4" : "MQTT-3.1.2-6";
         ctx.check(id, delivered.isEmpty(), "a clean start discards the stored session",

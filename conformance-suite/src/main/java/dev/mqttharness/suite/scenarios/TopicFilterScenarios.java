@@ -85,8 +85,8 @@ class TopicFilterScenarios {
     }
 
     @Scenario
-    @Verifies(version = V3_1_1, value = {"§4.7.1.1", "§4.7.1.2", "§4.7.1.3"})
-    @Verifies(version = V5, value = {"§4.7.1.1", "§4.7.1.2", "§4.7.1.3"})
+    @Verifies(version = V3_1_1, value = {"§4.7.1.1", "§4.7.1.2", "§4.7.1.3", "MQTT-3.3.2-3"})
+    @Verifies(version = V5, value = {"§4.7.1.1", "§4.7.1.2", "§4.7.1.3", "MQTT-3.3.2-3"})
     void wildcards_and_empty_levels_match_as_specified(ScenarioContext ctx) throws Exception {
         ctx.require(Capability.QOS1);
         ctx.require(Capability.WILDCARD_SUBSCRIPTIONS);
@@ -119,6 +119,7 @@ class TopicFilterScenarios {
         }
         Map<String, List<String>> problems = new LinkedHashMap<>();
         Map<String, List<String>> seen = new LinkedHashMap<>();
+        List<String> unmatched = new ArrayList<>();
         for (Map.Entry<String, Set<String>> e : expected.entrySet()) {
             ProbeClient p = subs.get(e.getKey());
             String sec = section.get(e.getKey());
@@ -131,6 +132,12 @@ class TopicFilterScenarios {
             for (Packet x : p.drainPackets()) {
                 if (x instanceof Publish) {
                     got.add(((Publish) x).topic().toString());
+                }
+            }
+            // MQTT-3.3.2-3: whatever came matches the filter subscribed to (by the matching rules of §4.7)
+            for (String t : got) {
+                if (!TopicFilter.matches(e.getKey(), t)) {
+                    unmatched.add("'" + t + "' to the subscriber of '" + e.getKey() + "'");
                 }
             }
             seen.computeIfAbsent(sec, k -> new ArrayList<>()).add("'" + e.getKey() + "' matched " + got);
@@ -154,5 +161,8 @@ class TopicFilterScenarios {
             ctx.check(c[0], probs.isEmpty(), c[1], "matches as §4.7.1 defines them (topics " + topics + ")",
                     probs.isEmpty() ? String.join("; ", obs) : String.join("; ", probs));
         }
+        ctx.check("MQTT-3.3.2-3", unmatched.isEmpty(), "a delivered Topic Name matches the subscription's Topic Filter",
+                "only topics matching each subscriber's filter", unmatched.isEmpty() ? "every delivery matched its filter"
+                        : "delivered " + String.join(", ", unmatched));
     }
 }

@@ -13,6 +13,7 @@ import dev.mqttharness.suite.framework.FaultTargets;
 import dev.mqttharness.suite.framework.Judgement;
 import dev.mqttharness.suite.framework.RunAssembler;
 import dev.mqttharness.suite.framework.Scenario;
+import dev.mqttharness.suite.framework.SuiteParallelism;
 import dev.mqttharness.suite.framework.SuiteRun;
 import dev.mqttharness.suite.framework.SuiteSettings;
 import dev.mqttharness.targets.BrokersFile;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,7 +54,10 @@ import org.junit.platform.launcher.core.LauncherFactory;
 public final class SelfCheckRun {
     /** The brokers.yaml entries the faults are switched on in. */
     public static final String BASE = "reference";
-    /** For faults that need announced limits ({@link Fault.Needs#LIMITS}). */
+    /**
+     * For faults that need announced limits ({@link Fault.Needs#LIMITS}). Faults that need a denied topic
+     * ({@link Fault.Needs#DENIED_TOPIC}) run in {@link #BASE}, whose brokers.yaml entry denies one.
+     */
     public static final String LIMITED_BASE = "reference-limited";
     static final String SCENARIO_PACKAGE = "dev.mqttharness.suite.scenarios";
     private static final String TRACE_CHECKS = "TraceChecks.";
@@ -142,15 +145,12 @@ public final class SelfCheckRun {
         Map<String, Set<String>> controlSelection = new TreeMap<>();
         for (Mutant m : mutants) {
             Set<String> sel = controlSelection.computeIfAbsent(m.base(), k -> new TreeSet<>());
-            for (String id : m.fault().statements(m.version())) {
-                List<String> claimed = claimedByScenarios(m.version(), id);
-                if (claimed.isEmpty()) {
-                    sel.addAll(allScenarios(m.version())); // judged by the trace checks alone: see which traces do
-                } else {
-                    for (String s : claimed) {
-                        sel.add(key(m.version(), s));
-                    }
-                }
+            Set<String> claimed = claimedByScenarios(m);
+            if (claimed.isEmpty()) {
+                sel.addAll(allScenarios(m.version())); // judged by the trace checks alone: see which traces do
+            }
+            for (String s : claimed) {
+                sel.add(key(m.version(), s));
             }
         }
         o.log().accept("self-check: " + mutants.size() + " mutants of " + o.faults().size() + " faults; fault-free run of "
@@ -161,13 +161,10 @@ public final class SelfCheckRun {
         Map<Mutant, Set<String>> scenariosOf = new LinkedHashMap<>();
         Map<String, Set<String>> mutantSelection = new TreeMap<>();
         for (Mutant m : mutants) {
-            Set<String> sel = new TreeSet<>();
-            for (String id : m.fault().statements(m.version())) {
-                List<String> claimed = claimedByScenarios(m.version(), id);
-                if (claimed.isEmpty()) {
+            Set<String> sel = new TreeSet<>(claimedByScenarios(m));
+            if (sel.isEmpty()) {
+                for (String id : m.fault().statements(m.version())) {
                     sel.addAll(control.judgedBy(m.base(), m.version(), id));
-                } else {
-                    sel.addAll(claimed);
                 }
             }
             scenariosOf.put(m, sel);
@@ -200,12 +197,18 @@ public final class SelfCheckRun {
         return v.catalogVersion().label() + "|" + scenario;
     }
 
-    /** Scenarios ({@code Class.method}) whose {@code @Verifies} names the statement; the trace checks are not scenarios. */
-    private List<String> claimedByScenarios(MqttVersion v, String id) {
-        List<String> out = new ArrayList<>();
-        for (String c : coverage.claimedBy(v, id)) {
-            if (!c.startsWith(TRACE_CHECKS)) {
-                out.add(c);
+    /**
+     * Scenarios ({@code Class.method}) whose {@code @Verifies} names one of the mutant's statements. The
+     * trace checks are not scenarios: a fault none of whose statements a scenario claims runs the
+     * scenarios whose traces judged them in the fault-free run instead.
+     */
+    private Set<String> claimedByScenarios(Mutant m) {
+        Set<String> out = new TreeSet<>();
+        for (String id : m.fault().statements(m.version())) {
+            for (String c : coverage.claimedBy(m.version(), id)) {
+                if (!c.startsWith(TRACE_CHECKS)) {
+                    out.add(c);
+                }
             }
         }
         return out;
@@ -292,8 +295,7 @@ public final class SelfCheckRun {
         cfg.put("mqtt.selection.file", selectionFile.toAbsolutePath().toString());
         cfg.put("mqtt.report.dir", dir.toAbsolutePath().toString());
         cfg.put("mqtt.timeout.ms", Long.toString(o.timeout().toMillis()));
-        cfg.put("junit.jupiter.execution.parallel.enabled", "true");
-        cfg.put("junit.jupiter.execution.parallel.config.strategy", "fixed");
+        cfg.putAll(SuiteParallelism.PARAMETERS);
         cfg.put("junit.jupiter.execution.parallel.config.fixed.parallelism", Integer.toString(o.parallelism()));
         cfg.put("junit.jupiter.execution.parallel.config.fixed.max-pool-size", Integer.toString(o.parallelism() * 4));
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
@@ -367,17 +369,32 @@ public final class SelfCheckRun {
                 continue;
             }
             Verdict before = theirs.get(e.getKey());
+            if (before == null && (e.getValue() == Verdict.PASS || e.getValue() == Verdict.INFO)) {
+                continue; // judged only with the fault (the scenario took another path) and held: nothing looks broken
+            }
             if (before != e.getValue()) {
-                collateral.add(statement + " " + (before == null ? "not judged" : before.name()) + " -> " + e.getValue()
+                collateral.add(collateralKind(before, e.getValue()) + ": " + statement + " "
+                        + (before == null ? "not judged" : before.name()) + " -> " + e.getValue()
                         + e.getKey().substring(statement.length()));
             }
         }
-        List<String> sc = new ArrayList<>();
-        for (String s : scenarios) {
-            sc.add(s);
-        }
         return new SelfCheck.Mutant(m.fault().id(), v.label(), named, m.fault().mistake(), killed, caughtBy, collateral,
-                reason, sc);
+                reason, new ArrayList<>(scenarios));
+    }
+
+    /**
+     * How a verdict changed: "also broken" when another statement now fails (the mistake breaks that
+     * rule too, or a check blames the wrong rule: worth a look); "cut short" when the scenario could
+     * not judge it any more (ERROR, NOT_TESTED); "changed" otherwise.
+     */
+    static String collateralKind(Verdict before, Verdict after) {
+        if (after == Verdict.FAIL || after == Verdict.NON_STRICT) {
+            return "also broken";
+        }
+        if (after == Verdict.ERROR || after == Verdict.NOT_TESTED || after == Verdict.UNSUPPORTED) {
+            return "cut short";
+        }
+        return "changed";
     }
 
     /** FAIL of a named statement; NON_STRICT counts for a statement whose level is SHOULD. */
@@ -394,10 +411,6 @@ public final class SelfCheckRun {
     private static String survivorReason(Mutant m, Set<String> scenarios, List<Judgement> js,
                                          Map<String, Verdict> namedVerdicts) {
         List<String> named = m.fault().statements(m.version());
-        if (m.fault().needs() == Fault.Needs.DENIED_TOPIC) {
-            return "needs a topic the broker denies, which no target of brokers.yaml declares to the suite: no scenario "
-                    + "can provoke the refusal";
-        }
         if (scenarios.isEmpty()) {
             return "no scenario claims " + named + " (only the trace checks do), and no trace of the fault-free run "
                     + "judged them";
@@ -456,14 +469,5 @@ public final class SelfCheckRun {
         String sec = StatementIds.isNumbered(id) || StatementIds.isSectionRef(id) ? StatementIds.sectionOf(id) : id;
         String[] p = sec.split("\\.");
         return p.length >= 2 ? p[0] + "." + p[1] : sec;
-    }
-
-    /** The ids of the mutants (fault@version), for messages. */
-    static Set<String> ids(List<SelfCheck.Mutant> ms) {
-        Set<String> out = new LinkedHashSet<>();
-        for (SelfCheck.Mutant m : ms) {
-            out.add(m.fault() + "@" + m.version());
-        }
-        return out;
     }
 }

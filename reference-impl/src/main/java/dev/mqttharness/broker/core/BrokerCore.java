@@ -107,11 +107,15 @@ public final class BrokerCore {
         if (!faults.isEmpty()) {
             // faults that pass over a malformed packet need the decoder to go on after it
             decoder.resumeAfterMalformed(faults.contains(Fault.MALFORMED_NOT_CLOSED)
-                    || faults.contains(Fault.CONNECT_RESERVED_FLAG_NOT_CHECKED)
-                    || faults.contains(Fault.MALFORMED_CONNECT_NOT_CLOSED)
                     || faults.contains(Fault.SUBSCRIBE_BAD_OPTIONS_NOT_CLOSED)
                     || faults.contains(Fault.DISCONNECT_RESERVED_FLAGS_IGNORED));
-            decoder.acceptAnyProtocolName(faults.contains(Fault.PROTOCOL_NAME_NOT_CHECKED));
+            // checks a wrong broker skips, so that the packet is accepted
+            if (faults.contains(Fault.PROTOCOL_NAME_NOT_CHECKED)) {
+                decoder.tolerate("MQTT-3.1.2-1");
+            }
+            if (faults.contains(Fault.CONNECT_RESERVED_FLAG_NOT_CHECKED)) {
+                decoder.tolerate("MQTT-3.1.2-3");
+            }
         }
         connections.put(connId, new Connection(connId, decoder, info, now));
     }
@@ -311,14 +315,15 @@ public final class BrokerCore {
                 if (answered) {
                     // MQTT-3.1.2-2 (3.1.1): CONNACK 0x01 then close. A level above 5 is answered in
                     // the 5.0 layout with 0x84 (MQTT-3.1.2-2 of 5.0 allows it).
+                    boolean present = faults.contains(Fault.SESSION_PRESENT_ON_REJECT);
                     if (level > 5) {
                         enforced("5.0 MQTT-3.1.2-2");
-                        sendRaw(c, MqttEncoder.encode(new Connack(false, 0x84, Properties.EMPTY), MqttVersion.V5),
-                                new Connack(false, 0x84, Properties.EMPTY));
+                        Connack ack = new Connack(present, 0x84, Properties.EMPTY);
+                        sendRaw(c, encode(ack, MqttVersion.V5), ack);
                     } else {
                         enforced("3.1.1 MQTT-3.1.2-2");
-                        Connack ack = new Connack(false, ReturnCode311.UNACCEPTABLE_PROTOCOL_VERSION, Properties.EMPTY);
-                        sendRaw(c, MqttEncoder.encode(ack, MqttVersion.V3_1_1), ack);
+                        Connack ack = new Connack(present, ReturnCode311.UNACCEPTABLE_PROTOCOL_VERSION, Properties.EMPTY);
+                        sendRaw(c, encode(ack, MqttVersion.V3_1_1), ack);
                     }
                 }
                 if (answered && faults.contains(Fault.UNSUPPORTED_PROTOCOL_LEVEL_KEPT_OPEN)) {
@@ -361,12 +366,10 @@ public final class BrokerCore {
         if (faults.contains(Fault.MALFORMED_NOT_CLOSED) && c.state == Connection.State.CONNECTED) {
             return true;
         }
-        if (faults.contains(Fault.CONNECT_RESERVED_FLAG_NOT_CHECKED) && ids.contains("MQTT-3.1.2-3")) {
-            return true;
-        }
         if (faults.contains(Fault.MALFORMED_CONNECT_NOT_CLOSED) && m.type() == PacketType.CONNECT
                 && c.state == Connection.State.AWAITING_CONNECT
                 && m.reasonCode() != ReasonCode.UNSUPPORTED_PROTOCOL_VERSION.value()) {
+            c.closing = true; // nothing more is processed, but the connection is left open
             return true;
         }
         if (faults.contains(Fault.SUBSCRIBE_BAD_OPTIONS_NOT_CLOSED) && m.type() == PacketType.SUBSCRIBE
@@ -632,8 +635,8 @@ public final class BrokerCore {
             enforce(c, "MQTT-3.1.2-8", "MQTT-3.1.2-7");
         }
         Integer serverKeepAlive = v5 ? limits.serverKeepAlive() : null;
-        c.keepAlive = serverKeepAlive != null && !faults.contains(Fault.SERVER_KEEP_ALIVE_NOT_USED)
-                ? serverKeepAlive : connect.keepAlive();
+        c.keepAlive = serverKeepAlive != null ? serverKeepAlive
+                : faults.contains(Fault.SERVER_KEEP_ALIVE_NOT_USED) ? 60 : connect.keepAlive();
         if (serverKeepAlive == null && v5) {
             enforce(c, "", "MQTT-3.2.2-22");
         }
@@ -698,7 +701,7 @@ public final class BrokerCore {
         // MQTT-3.2.0-1: CONNACK first; MQTT-3.1.4-4 (3.1.1) / MQTT-3.1.4-5 (5.0): success code 0
         enforce(c, "MQTT-3.2.0-1,MQTT-3.1.4-4", "MQTT-3.2.0-1,MQTT-3.1.4-5");
         int code = 0;
-        if (faults.contains(Fault.ANONYMOUS_ACCEPTED_WITH_REFUSAL_CODE) && connect.username() == null) {
+        if (faults.contains(Fault.ACCEPTED_WITH_REFUSAL_CODE)) {
             code = v5 ? ReasonCode.NOT_AUTHORIZED.value() : ReturnCode311.NOT_AUTHORIZED;
         }
         Connack connack = new Connack(sessionPresent, code, ack.build());
@@ -740,9 +743,10 @@ public final class BrokerCore {
                 int wire = faults.contains(Fault.CONNACK_311_RETURN_CODES) ? code311(code) : code;
                 Connack ack = new Connack(sessionPresent, wire, pb.build());
                 if (MqttEncoder.size(ack, MqttVersion.V5) > c.clientMaximumPacketSize
-                        && !faults.contains(Fault.REASON_STRING_IGNORES_MAXIMUM_PACKET_SIZE)
-                        && !faults.contains(Fault.USER_PROPERTY_IGNORES_MAXIMUM_PACKET_SIZE)) {
-                    ack = new Connack(sessionPresent, wire, Properties.EMPTY); // MQTT-3.2.2-19
+                        && !faults.contains(Fault.REASON_STRING_IGNORES_MAXIMUM_PACKET_SIZE)) {
+                    // MQTT-3.2.2-19 / -20: what does not fit is left out (fault: the User Property is kept)
+                    ack = new Connack(sessionPresent, wire, faults.contains(Fault.USER_PROPERTY_IGNORES_MAXIMUM_PACKET_SIZE)
+                            ? ack.properties().without(PropertyId.REASON_STRING) : Properties.EMPTY);
                 }
                 sendRaw(c, connackBytes(c, MqttEncoder.encodeUnchecked(ack, MqttVersion.V5)), ack);
             }
@@ -1760,8 +1764,12 @@ public final class BrokerCore {
     }
 
     private byte[] encode(Connection c, Packet p) {
+        return encode(p, c.version);
+    }
+
+    private byte[] encode(Packet p, MqttVersion v) {
         // strict unless a fault is on: the reference broker never sends an invalid packet by accident
-        return faults.isEmpty() ? MqttEncoder.encode(p, c.version) : MqttEncoder.encodeUnchecked(p, c.version);
+        return faults.isEmpty() ? MqttEncoder.encode(p, v) : MqttEncoder.encodeUnchecked(p, v);
     }
 
     private void sendRaw(Connection c, byte[] bytes, Packet p) {

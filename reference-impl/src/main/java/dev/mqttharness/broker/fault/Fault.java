@@ -15,7 +15,7 @@ public enum Fault {
     // -- connect and session
     SECOND_CONNECT_IGNORED("MQTT-3.1.0-2", "MQTT-3.1.0-2", "a second CONNECT is ignored instead of closing the connection"),
     BAD_PROTOCOL_LEVEL_CLOSED_SILENTLY("MQTT-3.1.2-2", "", "an unsupported protocol level is closed without CONNACK 0x01"),
-    CLEAN_START_KEEPS_SESSION("MQTT-3.1.2-6,MQTT-3.1.4-3", "MQTT-3.1.2-4,MQTT-3.1.4-4", "Clean Start 1 resumes the existing session instead of discarding it"),
+    CLEAN_START_KEEPS_SESSION("MQTT-3.1.2-6,MQTT-3.1.4-3,MQTT-3.2.2-1", "MQTT-3.1.2-4,MQTT-3.1.4-4,MQTT-3.2.2-2", "Clean Start 1 resumes the existing session instead of discarding it"),
     SESSION_NOT_RESUMED("MQTT-3.1.2-4,MQTT-3.2.2-2,MQTT-3.1.4-3", "MQTT-3.1.2-5,MQTT-3.2.2-3,MQTT-3.1.4-4", "Clean Start 0 starts a new session, forgetting subscriptions"),
     SESSION_PRESENT_ON_CLEAN_START("MQTT-3.2.2-1", "MQTT-3.2.2-2", "Session Present is 1 after Clean Start 1"),
     SESSION_PRESENT_ON_REJECT("MQTT-3.2.2-4", "MQTT-3.2.2-6", "a refused CONNACK carries Session Present 1"),
@@ -26,7 +26,8 @@ public enum Fault {
     KEEP_ALIVE_NOT_ENFORCED("MQTT-3.1.2-24", "MQTT-3.1.2-22", "a silent client is never disconnected"),
     RESPONSE_INFORMATION_UNASKED("", "MQTT-3.1.2-28", "Response Information is sent though the client did not request it"),
     SESSION_EXPIRY_IGNORED("", "MQTT-4.1.0-2", "a session outlives its Session Expiry Interval"),
-    SERVER_KEEP_ALIVE_NOT_USED("", "MQTT-3.2.2-22", "the broker disconnects by its own keep alive, not the client's"),
+    SERVER_KEEP_ALIVE_NOT_USED("", "MQTT-3.2.2-22",
+            "without announcing a Server Keep Alive, the broker applies its own (60 s) instead of the client's"),
 
     // -- will
     WILL_ON_NORMAL_DISCONNECT("MQTT-3.14.4-3,MQTT-3.1.2-10", "MQTT-3.14.4-3,MQTT-3.1.2-10", "the will is published after a normal DISCONNECT"),
@@ -45,14 +46,14 @@ public enum Fault {
     RETAIN_AS_PUBLISHED_IGNORED("", "MQTT-3.3.1-13", "RETAIN is cleared although Retain As Published is 1"),
     RETAIN_HANDLING_2_SENDS("", "MQTT-3.3.1-11", "retained messages are sent although Retain Handling is 2"),
     RETAIN_HANDLING_1_RESENDS("", "MQTT-3.3.1-10", "retained messages are re-sent for an existing subscription with Retain Handling 1"),
-    DUP_PROPAGATED("MQTT-3.3.1-3", "MQTT-3.3.1-3", "the incoming DUP flag is copied to subscribers"),
+    DUP_PROPAGATED("MQTT-3.3.1-3,MQTT-3.3.1-2,MQTT-4.3.2-1,MQTT-4.3.3-1", "MQTT-3.3.1-3,MQTT-3.3.1-2,MQTT-4.3.2-2,MQTT-4.3.3-2", "the incoming DUP flag is copied to subscribers"),
     QOS_NOT_DOWNGRADED("MQTT-3.8.4-6", "MQTT-3.8.4-8", "messages are delivered at the published QoS, above the granted QoS"),
     PUBACK_MISSING("MQTT-3.3.4-1,MQTT-4.3.2-2", "MQTT-3.3.4-1,MQTT-4.3.2-4", "a QoS 1 PUBLISH is not acknowledged"),
     PUBREC_MISSING("MQTT-3.3.4-1,MQTT-4.3.3-2", "MQTT-3.3.4-1,MQTT-4.3.3-8", "a QoS 2 PUBLISH is not answered with PUBREC"),
     QOS2_DUPLICATE_DELIVERED("MQTT-4.3.3-2", "MQTT-4.3.3-10", "a re-sent QoS 2 PUBLISH is delivered again before PUBREL"),
-    PUBCOMP_MISSING("§4.3.3", "MQTT-4.3.3-11", "PUBREL is not answered with PUBCOMP"),
+    PUBCOMP_MISSING("§4.3.3,MQTT-4.3.3-2", "MQTT-4.3.3-11", "PUBREL is not answered with PUBCOMP"),
     PUBREL_MISSING("MQTT-4.3.3-1", "MQTT-4.3.3-4", "PUBREC from a subscriber is not answered with PUBREL"),
-    PACKET_ID_REUSED("MQTT-2.3.1-4", "MQTT-2.2.1-4", "a packet identifier still in flight is used again"),
+    PACKET_ID_REUSED("MQTT-2.3.1-4,MQTT-4.3.2-1,MQTT-4.3.3-1", "MQTT-2.2.1-4,MQTT-4.3.2-1,MQTT-4.3.3-1", "a packet identifier still in flight is used again"),
     NO_RETRANSMIT_ON_RESUME("MQTT-4.4.0-1", "MQTT-4.4.0-1", "unacknowledged messages are not re-sent when the session resumes"),
     RETRANSMIT_WITHOUT_DUP("MQTT-3.3.1-1", "MQTT-3.3.1-1", "a re-sent PUBLISH has DUP 0"),
     OFFLINE_MESSAGES_DROPPED("MQTT-3.1.2-5,MQTT-4.5.0-1", "MQTT-4.5.0-1", "QoS 1 and 2 messages for a disconnected session are dropped"),
@@ -90,13 +91,13 @@ public enum Fault {
             "the protocol name is not checked: a CONNECT named 'MQTX' is accepted, its level picks the version"),
     UNSUPPORTED_PROTOCOL_LEVEL_KEPT_OPEN("MQTT-3.1.2-2", "MQTT-3.1.2-2",
             "an unsupported protocol level gets its refusing CONNACK, but the connection is left open"),
-    CONNECT_RESERVED_FLAG_NOT_CHECKED("MQTT-3.1.2-3", "MQTT-3.1.2-3",
-            "a CONNECT with the reserved flag set is passed over and the connection left open"),
+    CONNECT_RESERVED_FLAG_NOT_CHECKED("MQTT-3.1.2-3,MQTT-3.1.4-1", "MQTT-3.1.2-3,MQTT-3.1.4-1",
+            "the CONNECT reserved flag is not checked: a CONNECT with it set is accepted"),
     MALFORMED_CONNECT_NOT_CLOSED("MQTT-3.1.4-1", "MQTT-3.1.4-1",
-            "a malformed CONNECT is passed over and the connection left open"),
+            "a malformed CONNECT is ignored, and so is all that follows, but the connection is left open"),
     MALFORMED_CONNECT_ANSWERED_WITH_CONNACK("MQTT-3.1.4-1", "",
             "a malformed CONNECT is answered with CONNACK 0x02 before the close"),
-    DISCONNECT_BEFORE_CONNACK("", "MQTT-3.14.0-1",
+    DISCONNECT_BEFORE_CONNACK("", "MQTT-3.14.0-1,MQTT-3.2.0-1",
             "a malformed CONNECT is answered with DISCONNECT 0x81 instead of a CONNACK"),
     CLIENT_ID_OF_23_BYTES_REFUSED("MQTT-3.1.3-5", "MQTT-3.1.3-5",
             "a Client Identifier of 23 bytes is refused (off by one: only up to 22 accepted)"),
@@ -104,8 +105,8 @@ public enum Fault {
             "every zero-length Client Identifier is assigned the same identifier"),
     LONG_CLIENT_ID_REFUSED_WITHOUT_CLOSE("MQTT-3.1.3-9", "MQTT-3.1.3-8",
             "a Client Identifier longer than 23 bytes is refused (CONNACK 0x02 / 0x85) but the connection left open"),
-    ANONYMOUS_ACCEPTED_WITH_REFUSAL_CODE("MQTT-3.1.4-4", "MQTT-3.1.4-5",
-            "an anonymous client is served, but its CONNACK says 0x05 / 0x87 Not authorized"),
+    ACCEPTED_WITH_REFUSAL_CODE("MQTT-3.1.4-4", "MQTT-3.1.4-5",
+            "an accepted client is served, but its CONNACK says 0x05 / 0x87 Not authorized"),
     SESSION_PRESENT_FOR_NEW_SESSION("MQTT-3.2.2-3", "MQTT-3.2.2-3",
             "Session Present is 1 for a Clean Start 0 connection that had no stored session"),
     NEW_PERSISTENT_SESSION_NOT_KEPT("MQTT-3.1.2-4", "MQTT-3.1.2-6",
@@ -217,7 +218,7 @@ public enum Fault {
         NOTHING,
         /** Limits announced in CONNACK (Maximum QoS 1, Retain Available 0): brokers.yaml {@code reference-limited}. */
         LIMITS,
-        /** A topic the client may not publish to ({@code --deny-publish}). */
+        /** A topic the client may not publish to ({@code --deny-publish}; brokers.yaml {@code reference} has one). */
         DENIED_TOPIC
     }
 

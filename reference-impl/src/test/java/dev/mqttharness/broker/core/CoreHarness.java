@@ -137,6 +137,7 @@ final class CoreHarness {
                         .isInstanceOf(DecodeResult.Decoded.class);
             }
             c.received.add(packet);
+            c.wire.add(bytes.clone());
             c.inbox.add(packet);
             transcript.add(c.name + " <- " + PacketFormat.describe(packet));
         }
@@ -159,6 +160,8 @@ final class CoreHarness {
         final String name;
         /** Every packet the core sent on this connection, in order. */
         final List<Packet> received = new ArrayList<>();
+        /** The bytes of every packet the core sent, in order (as put on the wire). */
+        final List<byte[]> wire = new ArrayList<>();
         /** Those not yet taken by {@link #expect} or {@link #take}. */
         private final List<Packet> inbox = new ArrayList<>();
         String closed;

@@ -336,15 +336,28 @@ public final class HtmlReport {
 
     private static View.SelfCheckView selfCheck(SelfCheck s) {
         List<View.MutantView> mutants = new ArrayList<>();
+        List<View.CollateralView> collateral = new ArrayList<>();
         List<SelfCheck.Mutant> ms = new ArrayList<>(s.mutants() == null ? List.of() : s.mutants());
         ms.sort((a, b) -> Boolean.compare(a.killed(), b.killed())); // survivors first
+        int survivors = 0;
         for (SelfCheck.Mutant m : ms) {
+            survivors += m.killed() ? 0 : 1;
+            List<String> coll = m.collateral() == null ? List.of() : m.collateral();
             mutants.add(new View.MutantView(m.fault(), m.version(), join(m.statements()), m.mistake(), m.killed(),
-                    join(m.caughtBy()), join(m.collateral()), m.reason()));
+                    m.caughtBy() == null ? "" : String.join("; ", m.caughtBy()), join(coll), m.reason(),
+                    join(m.scenarios()), coll.size()));
+            for (String c : coll) {
+                int colon = c.indexOf(": ");
+                boolean kinded = colon > 0 && colon < 16;
+                collateral.add(new View.CollateralView(m.fault(), m.version(), kinded ? c.substring(0, colon) : "changed",
+                        kinded ? c.substring(colon + 2) : c));
+            }
         }
+        // what most needs a look first: other statements now failing
+        collateral.sort((a, b) -> Boolean.compare(!a.kind().equals("also broken"), !b.kind().equals("also broken")));
         return new View.SelfCheckView(s.killed(), s.total(), s.total() == 0 ? "—"
                 : String.format(Locale.ROOT, "%.1f%%", 100.0 * s.killed() / s.total()), duration(0, s.wallMillis()),
-                scores(s.byVersion()), scores(s.bySection()), mutants);
+                scores(s.byVersion()), scores(s.bySection()), mutants, survivors, collateral);
     }
 
     private static List<View.Bar> scores(List<SelfCheck.Score> scores) {
@@ -353,7 +366,7 @@ public final class HtmlReport {
             Map<Verdict, Integer> c = new LinkedHashMap<>();
             c.put(Verdict.PASS, sc.killed());
             c.put(Verdict.FAIL, Math.max(0, sc.total() - sc.killed()));
-            out.add(bar(sc.group(), sc.killed() + " of " + sc.total() + " faults caught", c, sc.killed(), sc.total()));
+            out.add(bar(sc.group(), sc.killed() + " of " + sc.total() + " mutants caught", c, sc.killed(), sc.total()));
         }
         return out;
     }

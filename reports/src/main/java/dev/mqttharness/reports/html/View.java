@@ -78,10 +78,15 @@ public final class View {
     }
 
     public record SelfCheckView(int killed, int total, String percent, String wall, List<Bar> byVersion,
-                                List<Bar> bySection, List<MutantView> mutants) {
+                                List<Bar> bySection, List<MutantView> mutants, int survivors,
+                                List<CollateralView> collateral) {
     }
 
     public record MutantView(String fault, String version, String statements, String mistake, boolean killed,
-                             String caughtBy, String collateral, String reason) {
+                             String caughtBy, String collateral, String reason, String scenarios, int collateralCount) {
+    }
+
+    /** One verdict a fault changed besides its own statements: kind ("also broken", "cut short", "changed") and what. */
+    public record CollateralView(String fault, String version, String kind, String change) {
     }
 }

@@ -116,4 +116,17 @@ class HtmlReportTest {
         int a = s.indexOf("<script type=\"application/json\"");
         return s.substring(0, a);
     }
+
+    @Test
+    void self_check_section_lists_survivors_first_and_the_collateral() throws Exception {
+        int section = html.indexOf("id=\"selfcheck\"");
+        assertThat(section).isPositive();
+        String sc = html.substring(section);
+        // survivors first, each with why it survived
+        assertThat(sc.indexOf("retain-not-stored")).isLessThan(sc.indexOf("no-connack"));
+        assertThat(sc).contains("no scenario covers it", "1 survived", "id=\"selfcheck-collateral\"",
+                "also broken", "cut short", "MQTT-3.1.4-5 PASS -&gt; FAIL in ConnackScenarios.x");
+        // hostile strings from a fault's text stay text
+        assertThat(sc).doesNotContain(Fixtures.SCRIPT);
+    }
 }

@@ -303,7 +303,8 @@ public final class TraceChecks {
                 judge(v5 ? "MQTT-2.2.1-4" : "MQTT-2.3.1-4", !c.serverInflight.contains(p.packetId()),
                         "a new PUBLISH uses a packet identifier not in use", "an unused identifier",
                         name + " received packet " + p.packetId() + " while it was still unacknowledged");
-                if (!c.sessionPresent) {
+                // before the CONNACK (itself a violation of MQTT-3.2.0-1) it is unknown whether a session resumed
+                if (!c.sessionPresent && c.connackSeen) {
                     String id = p.qos() == QoS.AT_LEAST_ONCE ? (v5 ? "MQTT-4.3.2-2" : "MQTT-4.3.2-1")
                             : (v5 ? "MQTT-4.3.3-2" : "MQTT-4.3.3-1");
                     judge(id, !p.dup(), "a first delivery has DUP 0", "DUP 0",

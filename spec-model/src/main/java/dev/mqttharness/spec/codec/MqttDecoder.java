@@ -60,9 +60,10 @@ public final class MqttDecoder {
     private String connectName;
     private boolean failed;
     private long consumed;
-    // fault injection only (a deliberately wrong broker): see resumeAfterMalformed / acceptAnyProtocolName
+    // fault injection only (a deliberately wrong broker): see resumeAfterMalformed / tolerate
     private boolean resume;
     private boolean anyProtocolName;
+    private boolean connectReservedFlag;
     /** Bytes of a rejected packet of known length still to pass over (only with {@link #resume}). */
     private long skip;
 
@@ -141,11 +142,16 @@ public final class MqttDecoder {
     }
 
     /**
-     * For fault injection only (a broker that does not check the protocol name, MQTT-3.1.2-1): a CONNECT
-     * with any protocol name is decoded, its version taken from the protocol level alone.
+     * For fault injection only (a broker that skips a check): the check of statement {@code id} is not
+     * made. Supported: {@code MQTT-3.1.2-1} (any protocol name is accepted, the version taken from the
+     * protocol level alone) and {@code MQTT-3.1.2-3} (the CONNECT reserved flag is ignored).
      */
-    public MqttDecoder acceptAnyProtocolName(boolean on) {
-        this.anyProtocolName = on;
+    public MqttDecoder tolerate(String id) {
+        switch (id) {
+            case "MQTT-3.1.2-1": anyProtocolName = true; break;
+            case "MQTT-3.1.2-3": connectReservedFlag = true; break;
+            default: throw new IllegalArgumentException("the decoder cannot skip the check of " + id);
+        }
         return this;
     }
 
@@ -507,7 +513,7 @@ public final class MqttDecoder {
         boolean v5 = v.isV5();
         int flagsAt = c.pos;
         int flags = c.u8(sid("MQTT-3.1.4-1", "MQTT-3.1.4-1"));
-        if ((flags & 0x01) != 0) {
+        if ((flags & 0x01) != 0 && !connectReservedFlag) {
             c.pos = flagsAt;
             throw c.fail(0x81, "CONNECT reserved flag is 1", "MQTT-3.1.2-3");
         }

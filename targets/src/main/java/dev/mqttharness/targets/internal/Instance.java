@@ -27,4 +27,13 @@ public interface Instance {
     default boolean external() {
         return false;
     }
+
+    /**
+     * True if the broker is listening once started, so the MQTT readiness probe is skipped: an
+     * embedded reference broker switched to deliberate mistakes (faults) may answer the probe wrongly
+     * on purpose, and is in this JVM, bound, when its start returns.
+     */
+    default boolean readyWhenStarted() {
+        return false;
+    }
 }

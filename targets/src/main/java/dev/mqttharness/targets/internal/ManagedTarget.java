@@ -126,7 +126,9 @@ public final class ManagedTarget implements RunningTarget {
         }
         current = inst;
         try {
-            awaitReady(inst, deadline);
+            if (!inst.readyWhenStarted()) {
+                awaitReady(inst, deadline);
+            }
         } catch (RuntimeException e) {
             current = null;
             inst.stop();

@@ -25,6 +25,7 @@ public record RawBrokersFile(
             WebSocket websocket,
             String baseline,
             String readyTimeout,
+            String deniedTopic,
             // process, jvm, container
             List<String> command,
             String config,
@@ -64,5 +65,5 @@ public record RawBrokersFile(
             "external", List.of("host", "port"));
 
     public static final List<String> COMMON_SETTINGS = List.of("launch", "description", "versions", "lacks",
-            "username", "password", "tls", "websocket", "baseline", "ready-timeout");
+            "username", "password", "tls", "websocket", "baseline", "ready-timeout", "denied-topic");
 }
