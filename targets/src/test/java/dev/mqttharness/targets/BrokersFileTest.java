@@ -27,9 +27,9 @@ class BrokersFileTest {
     }
 
     @Test
-    void repository_brokers_yaml_is_valid_and_defaults_to_reference() {
+    void repository_brokers_yaml_is_valid_and_defaults_to_the_embedded_reference_brokers() {
         BrokersFile f = BrokersFile.load(TestPaths.root().resolve("brokers.yaml"));
-        assertThat(f.defaults()).containsExactly("reference");
+        assertThat(f.defaults()).containsExactly("reference", "reference-limited");
         assertThat(f.names()).contains("reference", "mosquitto", "mosquitto-container", "hivemq-ce",
                 "hivemq-ce-container", "moquette", "artemis", "external-example");
         assertThat(f.target("reference").launch()).isInstanceOf(Launch.Embedded.class);
@@ -37,7 +37,8 @@ class BrokersFileTest {
         assertThat(f.target("hivemq-ce").launch()).isInstanceOf(Launch.Jvm.class);
         assertThat(f.target("mosquitto-container").launch()).isInstanceOf(Launch.Container.class);
         assertThat(f.target("external-example").launch()).isInstanceOf(Launch.External.class);
-        assertThat(f.select(List.of())).extracting(TargetSpec::name).containsExactly("reference");
+        assertThat(f.select(List.of())).extracting(TargetSpec::name).containsExactly("reference", "reference-limited");
+        assertThat(f.target("reference-limited").launch()).isInstanceOf(Launch.Embedded.class);
         Launch.Jvm hivemq = (Launch.Jvm) f.target("hivemq-ce").launch();
         assertThat(hivemq.project()).isDirectory();
     }
