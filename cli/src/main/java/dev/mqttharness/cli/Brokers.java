@@ -84,6 +84,18 @@ final class Brokers {
         return parsed.defaults().isEmpty() ? List.of(REFERENCE) : parsed.defaults();
     }
 
+    /** MQTT versions the broker named speaks per brokers.yaml; every version for host:port and unknown names. */
+    java.util.Set<dev.mqttharness.spec.MqttVersion> versionsOf(String name) {
+        java.util.Set<dev.mqttharness.spec.MqttVersion> all = java.util.EnumSet.of(
+                dev.mqttharness.spec.MqttVersion.V3_1_1, dev.mqttharness.spec.MqttVersion.V5);
+        if (parsed == null || !parsed.names().contains(name)) {
+            return all;
+        }
+        java.util.Set<dev.mqttharness.spec.MqttVersion> v = java.util.EnumSet.noneOf(dev.mqttharness.spec.MqttVersion.class);
+        parsed.target(name).versions().forEach(x -> v.add(x.catalogVersion()));
+        return v;
+    }
+
     /** Checks that every name is known (or host:port); an unknown one is a one-line usage error listing the known. */
     void check(List<String> names) {
         List<String> unknown = new ArrayList<>();

@@ -175,7 +175,14 @@ final class CertifyCommand implements Callable<Integer> {
                     .filters(ClassNameFilter.includeClassNamePatterns(".*Scenarios"))
                     .configurationParameters(cfg)
                     .build();
-            long estimate = Progress.estimate(selection.classes, selection.method, versions, only, reachable.size());
+            List<Set<MqttVersion>> perTarget = new ArrayList<>();
+            for (String n : reachable) {
+                Set<MqttVersion> v = EnumSet.noneOf(MqttVersion.class);
+                v.addAll(versions);
+                v.retainAll(known.versionsOf(n));
+                perTarget.add(v);
+            }
+            long estimate = Progress.estimate(selection.classes, selection.method, perTarget, only);
             progress = new Progress(err, !plain && Progress.interactive(), estimate);
             SuiteRun.reset();
             ResultsListener.clearRenderers();

@@ -208,9 +208,18 @@ final class Progress implements TestExecutionListener {
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 
-    /** Scenario runs a selection will make: @Scenario methods × selected versions × targets (an estimate for the bar). */
-    static long estimate(List<Class<?>> classes, String method, java.util.Set<dev.mqttharness.spec.MqttVersion> versions,
-                         List<String> only, int targets) {
+    /** Scenario runs a selection will make: per target, @Scenario methods × the selected versions it speaks. */
+    static long estimate(List<Class<?>> classes, String method, List<java.util.Set<dev.mqttharness.spec.MqttVersion>> targets,
+                         List<String> only) {
+        long n = 0;
+        for (java.util.Set<dev.mqttharness.spec.MqttVersion> versions : targets) {
+            n += estimate(classes, method, versions, only);
+        }
+        return n;
+    }
+
+    private static long estimate(List<Class<?>> classes, String method, java.util.Set<dev.mqttharness.spec.MqttVersion> versions,
+                                 List<String> only) {
         long n = 0;
         for (Class<?> k : classes) {
             for (java.lang.reflect.Method m : k.getDeclaredMethods()) {
@@ -225,7 +234,7 @@ final class Progress implements TestExecutionListener {
                 }
             }
         }
-        return n * Math.max(1, targets);
+        return n;
     }
 
     private static boolean selects(java.lang.reflect.Method m, dev.mqttharness.spec.MqttVersion v, List<String> only) {
