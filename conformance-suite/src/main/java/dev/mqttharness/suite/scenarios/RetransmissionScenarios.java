@@ -48,45 +48,62 @@ class RetransmissionScenarios {
         return false;
     }
 
-    @Scenario
-    @Verifies(version = V3_1_1, value = {"MQTT-3.3.1-1", "MQTT-4.4.0-1"})
-    @Verifies(version = V5, value = {"MQTT-3.3.1-1", "MQTT-4.4.0-1", "MQTT-4.3.2-3"})
-    void unacknowledged_qos1_delivery_is_resent_with_dup_on_resume(ScenarioContext ctx) throws Exception {
-        ctx.require(Capability.QOS1);
-        String topic = ctx.topic("r1");
+    /** A re-delivery seen on resuming, with the connection it came on. */
+    private record Redelivery(ProbeClient back, String topic, Publish publish) {
+    }
+
+    /**
+     * Delivers a message at {@code qos} to a persistent subscriber that never sends {@code ack}, drops the
+     * connection and resumes the session; judges what QoS 1 and 2 share: the re-delivery comes on resuming
+     * and only then (MQTT-4.4.0-1), with DUP 1 (MQTT-3.3.1-1), and in 5.0 the message stayed unacknowledged
+     * ({@code unacknowledgedId}). Returns the re-delivery, or null when there was none to acknowledge.
+     */
+    private static Redelivery resendOnResume(ScenarioContext ctx, QoS qos, String ack, String unacknowledgedId)
+            throws Exception {
+        String topic = ctx.topic("r" + qos.value());
         ProbeClient sub = ctx.connect("sub", Messages.persistent(ctx, false));
-        sub.subscribe(topic, QoS.AT_LEAST_ONCE);
+        sub.subscribe(topic, qos);
         ProbeClient pub = ctx.connect("pub");
-        pub.publish(Publish.of(topic, "unacked", QoS.AT_LEAST_ONCE, 0, false));
+        pub.publish(Publish.of(topic, "no-" + ack.toLowerCase(java.util.Locale.ROOT), qos, 0, false));
         Optional<Publish> first = sub.awaitPublish(topic);
         if (first.isEmpty()) {
             throw new ProbeClient.ExpectationTimeout(Messages.nothing(sub, "first delivery"));
         }
-        // no PUBACK; on the live connection nothing may be re-sent (MQTT-4.4.0-1, 5.0)
+        // no acknowledgement; on the live connection nothing may be re-sent (MQTT-4.4.0-1, 5.0)
         List<Publish> resentLive = Messages.publishes(sub.barrier(), Messages.onTopic(topic));
         sub.close();
         ProbeClient back = ctx.connect("subBack", Messages.resume(ctx, "sub"));
-        List<String> ids = ctx.v5() ? List.of("MQTT-3.3.1-1", "MQTT-4.4.0-1", "MQTT-4.3.2-3") : List.of("MQTT-3.3.1-1", "MQTT-4.4.0-1");
+        List<String> ids = ctx.v5() ? List.of("MQTT-3.3.1-1", "MQTT-4.4.0-1", unacknowledgedId)
+                : List.of("MQTT-3.3.1-1", "MQTT-4.4.0-1");
         if (!resumed(ctx, back, ids)) {
-            return;
+            return null;
         }
         Optional<Publish> again = back.awaitPublish(topic);
         String observed = "first " + PacketFormat.describe(first.get()) + "; on resuming "
                 + again.map(PacketFormat::describe).orElse(Messages.nothing(back, "PUBLISH"));
         boolean resent = again.isPresent() && again.get().packetId() == first.get().packetId()
-                && again.get().payload().equals(first.get().payload()) && again.get().qos() == QoS.AT_LEAST_ONCE;
+                && again.get().payload().equals(first.get().payload()) && again.get().qos() == qos;
         judgeDup(ctx, resent, again, observed);
         ctx.check("MQTT-4.4.0-1", resent && resentLive.isEmpty(),
-                "the unacknowledged PUBLISH is re-sent on resuming, with its original identifier, and only then",
+                "the PUBLISH without " + ack + " is re-sent on resuming, with its original identifier, and only then",
                 "nothing more on the first connection; the PUBLISH with id " + first.get().packetId() + " after resuming",
                 observed + (resentLive.isEmpty() ? "" : "; re-sent on the live connection: " + Messages.describe(resentLive)));
         if (ctx.v5()) {
-            ctx.check("MQTT-4.3.2-3", resent, "a QoS 1 PUBLISH stays unacknowledged until its PUBACK",
-                    "re-sent after the connection dropped without PUBACK", observed);
+            ctx.check(unacknowledgedId, resent, "a QoS " + qos.value() + " PUBLISH stays unacknowledged until its " + ack,
+                    "re-sent after the connection dropped without " + ack, observed);
         }
-        if (again.isPresent()) {
-            back.send(new Puback(again.get().packetId()));
-            List<Publish> extra = Messages.publishes(back.barrier(), Messages.onTopic(topic));
+        return again.map(p -> new Redelivery(back, topic, p)).orElse(null);
+    }
+
+    @Scenario
+    @Verifies(version = V3_1_1, value = {"MQTT-3.3.1-1", "MQTT-4.4.0-1"})
+    @Verifies(version = V5, value = {"MQTT-3.3.1-1", "MQTT-4.4.0-1", "MQTT-4.3.2-3"})
+    void unacknowledged_qos1_delivery_is_resent_with_dup_on_resume(ScenarioContext ctx) throws Exception {
+        ctx.require(Capability.QOS1);
+        Redelivery again = resendOnResume(ctx, QoS.AT_LEAST_ONCE, "PUBACK", "MQTT-4.3.2-3");
+        if (again != null) {
+            again.back().send(new Puback(again.publish().packetId()));
+            List<Publish> extra = Messages.publishes(again.back().barrier(), Messages.onTopic(again.topic()));
             if (!extra.isEmpty()) {
                 ctx.fail("MQTT-4.4.0-1", "once acknowledged, the message is not re-sent again", "nothing after the PUBACK",
                         Messages.describe(extra));
@@ -99,40 +116,11 @@ class RetransmissionScenarios {
     @Verifies(version = V5, value = {"MQTT-3.3.1-1", "MQTT-4.4.0-1", "MQTT-4.3.3-3"})
     void unacknowledged_qos2_delivery_is_resent_with_dup_on_resume(ScenarioContext ctx) throws Exception {
         ctx.require(Capability.QOS2);
-        String topic = ctx.topic("r2");
-        ProbeClient sub = ctx.connect("sub", Messages.persistent(ctx, false));
-        sub.subscribe(topic, QoS.EXACTLY_ONCE);
-        ProbeClient pub = ctx.connect("pub");
-        pub.publish(Publish.of(topic, "no-pubrec", QoS.EXACTLY_ONCE, 0, false));
-        Optional<Publish> first = sub.awaitPublish(topic);
-        if (first.isEmpty()) {
-            throw new ProbeClient.ExpectationTimeout(Messages.nothing(sub, "first delivery"));
-        }
-        List<Publish> resentLive = Messages.publishes(sub.barrier(), Messages.onTopic(topic));
-        sub.close();
-        ProbeClient back = ctx.connect("subBack", Messages.resume(ctx, "sub"));
-        List<String> ids = ctx.v5() ? List.of("MQTT-3.3.1-1", "MQTT-4.4.0-1", "MQTT-4.3.3-3") : List.of("MQTT-3.3.1-1", "MQTT-4.4.0-1");
-        if (!resumed(ctx, back, ids)) {
-            return;
-        }
-        Optional<Publish> again = back.awaitPublish(topic);
-        String observed = "first " + PacketFormat.describe(first.get()) + "; on resuming "
-                + again.map(PacketFormat::describe).orElse(Messages.nothing(back, "PUBLISH"));
-        boolean resent = again.isPresent() && again.get().packetId() == first.get().packetId()
-                && again.get().payload().equals(first.get().payload()) && again.get().qos() == QoS.EXACTLY_ONCE;
-        judgeDup(ctx, resent, again, observed);
-        ctx.check("MQTT-4.4.0-1", resent && resentLive.isEmpty(),
-                "the PUBLISH without PUBREC is re-sent on resuming, with its original identifier, and only then",
-                "nothing more on the first connection; the PUBLISH with id " + first.get().packetId() + " after resuming",
-                observed + (resentLive.isEmpty() ? "" : "; re-sent on the live connection: " + Messages.describe(resentLive)));
-        if (ctx.v5()) {
-            ctx.check("MQTT-4.3.3-3", resent, "a QoS 2 PUBLISH stays unacknowledged until its PUBREC",
-                    "re-sent after the connection dropped without PUBREC", observed);
-        }
-        if (again.isPresent()) {
-            int id = again.get().packetId();
-            back.send(new Pubrec(id));
-            back.await(Pubrel.class).ifPresent(r -> send(back, new Pubcomp(id)));
+        Redelivery again = resendOnResume(ctx, QoS.EXACTLY_ONCE, "PUBREC", "MQTT-4.3.3-3");
+        if (again != null) {
+            int id = again.publish().packetId();
+            again.back().send(new Pubrec(id));
+            again.back().await(Pubrel.class).ifPresent(r -> send(again.back(), new Pubcomp(id)));
         }
     }
 
