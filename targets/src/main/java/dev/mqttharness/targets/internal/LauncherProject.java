@@ -65,10 +65,15 @@ public final class LauncherProject {
         if (parentPom != null && Files.isRegularFile(parentPom)) {
             inputs.add(parentPom);
         }
-        Path src = project.resolve("src");
-        if (Files.isDirectory(src)) {
-            try (Stream<Path> s = Files.walk(src)) {
-                s.filter(Files::isRegularFile).forEach(inputs::add);
+        List<Path> sources = new ArrayList<>(List.of(project.resolve("src")));
+        if (project.getParent() != null) {
+            sources.add(project.getParent().resolve("common").resolve("src")); // compiled into every launcher
+        }
+        for (Path src : sources) {
+            if (Files.isDirectory(src)) {
+                try (Stream<Path> s = Files.walk(src)) {
+                    s.filter(Files::isRegularFile).forEach(inputs::add);
+                }
             }
         }
         for (Path p : inputs) {

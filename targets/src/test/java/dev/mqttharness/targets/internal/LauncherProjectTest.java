@@ -49,4 +49,17 @@ class LauncherProjectTest {
         assertThat(LauncherProject.stale(p, p.resolve("target/classpath.txt"))).isTrue();
         assertThat(LauncherProject.stale(p, p.resolve("target/none.txt"))).isTrue();
     }
+
+    @Test
+    void stale_when_the_sources_shared_by_every_launcher_changed() throws Exception {
+        Path jar = Files.writeString(dir.resolve("a.jar"), "");
+        Instant now = Instant.now();
+        Path p = project(now.minusSeconds(60), now, jar.toString());
+        Path common = Files.createDirectories(dir.resolve("common/src/main/java"));
+        Path shared = Files.writeString(common.resolve("LauncherArgs.java"), "class LauncherArgs {}");
+        Files.setLastModifiedTime(shared, FileTime.from(now.minusSeconds(30)));
+        assertThat(LauncherProject.stale(p, p.resolve("target/classpath.txt"))).isFalse();
+        Files.setLastModifiedTime(shared, FileTime.from(now.plusSeconds(30)));
+        assertThat(LauncherProject.stale(p, p.resolve("target/classpath.txt"))).isTrue();
+    }
 }

@@ -12,8 +12,6 @@ import com.hivemq.extension.sdk.api.services.Services;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -29,9 +27,9 @@ public final class HiveMqCe {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = parse(args);
+        LauncherArgs a = new LauncherArgs(args);
         String host = a.getOrDefault("host", "127.0.0.1");
-        int port = Integer.parseInt(require(a, "port"));
+        int port = Integer.parseInt(a.require("port"));
         Path dir = Path.of(a.getOrDefault("dir", Files.createTempDirectory("hivemq-ce").toString()));
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Path data = Files.createDirectories(dir.resolve("data"));
@@ -41,7 +39,7 @@ public final class HiveMqCe {
         xml.append("<?xml version=\"1.0\"?>\n<hivemq>\n  <listeners>\n")
                 .append("    <tcp-listener><port>").append(port).append("</port><bind-address>").append(host)
                 .append("</bind-address></tcp-listener>\n");
-        if (a.containsKey("ws-port")) {
+        if (a.get("ws-port") != null) {
             xml.append("    <websocket-listener><port>").append(a.get("ws-port")).append("</port><bind-address>")
                     .append(host).append("</bind-address><path>").append(a.getOrDefault("ws-path", "/mqtt"))
                     .append("</path><name>websocket</name><subprotocols><subprotocol>mqttv3.1</subprotocol>")
@@ -91,24 +89,5 @@ public final class HiveMqCe {
         hivemq.start().join();
         System.out.println("mqtt-harness: HiveMQ CE listening on " + host + ":" + port + " (pid=" + ProcessHandle.current().pid() + ")");
         stopped.await();
-    }
-
-    static Map<String, String> parse(String[] args) {
-        Map<String, String> m = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --name value, got " + args[i]);
-            }
-            m.put(args[i].substring(2), args[i + 1]);
-        }
-        return m;
-    }
-
-    static String require(Map<String, String> a, String name) {
-        String v = a.get(name);
-        if (v == null) {
-            throw new IllegalArgumentException("--" + name + " is required");
-        }
-        return v;
     }
 }

@@ -3,8 +3,6 @@ package dev.mqttharness.jvmbrokers;
 import io.moquette.broker.Server;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
@@ -18,9 +16,9 @@ public final class Moquette {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = parse(args);
+        LauncherArgs a = new LauncherArgs(args);
         String host = a.getOrDefault("host", "127.0.0.1");
-        String port = require(a, "port");
+        String port = a.require("port");
         Path dir = Path.of(a.getOrDefault("dir", Files.createTempDirectory("moquette").toString()));
 
         Properties p = new Properties();
@@ -29,7 +27,7 @@ public final class Moquette {
         p.setProperty("allow_anonymous", "true");
         p.setProperty("persistence_enabled", "false");
         p.setProperty("data_path", Files.createDirectories(dir.resolve("data")).toString());
-        if (a.containsKey("ws-port")) {
+        if (a.get("ws-port") != null) {
             p.setProperty("websocket_port", a.get("ws-port"));
             p.setProperty("websocket_path", a.getOrDefault("ws-path", "/mqtt"));
         }
@@ -45,24 +43,5 @@ public final class Moquette {
         server.startServer(p);
         System.out.println("mqtt-harness: Moquette listening on " + host + ":" + port + " (pid=" + ProcessHandle.current().pid() + ")");
         stopped.await();
-    }
-
-    static Map<String, String> parse(String[] args) {
-        Map<String, String> m = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --name value, got " + args[i]);
-            }
-            m.put(args[i].substring(2), args[i + 1]);
-        }
-        return m;
-    }
-
-    static String require(Map<String, String> a, String name) {
-        String v = a.get(name);
-        if (v == null) {
-            throw new IllegalArgumentException("--" + name + " is required");
-        }
-        return v;
     }
 }
